@@ -4,9 +4,12 @@
 set -eu
 set -o pipefail
 
+# Debian's tools (python3-ply, python3-git for checkpatch) over any other.
+export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${P2PDMA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/p2pdma-series}
-BASE_REPO=$CACHE/linux.git	# bare repository holding the imported base
+BASE_REPO=$CACHE/linux/.git	# repository holding the imported base; no checkout
 TREES=$CACHE/trees		# git worktrees: series, base, bisect
 BUILDS=$CACHE/build		# O= build directories, one per kernel
 RESULTS=$CACHE/results		# what the last run measured
@@ -34,6 +37,9 @@ series_patches()
 	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series" | sed "s|^|$TOP/|"
 }
 
+# The subject of a patch mail, unfolded, without the [PATCH] prefix.
+patch_subject() { git mailinfo /dev/null /dev/null <"$1" | sed -n 's/^Subject: //p'; }
+
 # need_pkgs PKG...: install missing Debian packages when root, else stop
 # with the one command that would.
 need_pkgs()
@@ -60,15 +66,66 @@ need_pkgs()
 # Packages every kernel build here needs.
 BUILD_PKGS="gcc make bc flex bison libelf-dev libssl-dev ccache git perl python3 cpio kmod xz-utils"
 
-# TAP output for checks: tap_ok/tap_fail DESCRIPTION [REASON]
-TAP_N=0
-tap_ok()   { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $1"; }
-tap_fail() { TAP_N=$((TAP_N + 1)); echo "not ok $TAP_N $1${2:+ # $2}"; }
-tap_skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N $1 # SKIP $2"; }
-tap_check() # tap_check DESCRIPTION COMMAND...: ok if the command succeeds
+# TAP output for checks.  A check prints "ok DESCRIPTION" or
+# "not ok DESCRIPTION # REASON" lines; tools/check numbers them, times each
+# check and prints the totals.  Anything else a check prints should start
+# with "# ".
+ok()   { echo "ok $1"; }
+fail() { echo "not ok $1${2:+ # $2}"; FAILED=1; }
+skip() { echo "ok $1 # SKIP $2"; }
+note() { sed 's/^/# /'; }
+FAILED=0
+
+# Trees.  base_tree and series_tree print the path of a worktree holding the
+# base and the base with the series applied (the patches as in patches/, not
+# the editing tree of 'make tree').  Both are reused while they are current,
+# so that build directories stay incremental.
+series_hash() { cat "$TOP/series" $(series_patches) | sha256sum | cut -c1-16; }
+
+base_tree()
 {
-	local d=$1; shift
-	if "$@"; then tap_ok "$d"; else tap_fail "$d"; fi
+	local wt=$TREES/base
+	"$TOP/tools/base" >/dev/null
+	if [ "$(git -C "$wt" rev-parse HEAD 2>/dev/null)" != \
+	     "$(git --git-dir="$BASE_REPO" rev-parse "$BASE_REF^{commit}")" ]; then
+		git --git-dir="$BASE_REPO" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+		git --git-dir="$BASE_REPO" worktree prune
+		git --git-dir="$BASE_REPO" worktree add -q --detach "$wt" "$BASE_REF" >&2
+	fi
+	echo "$wt"
 }
+
+series_tree()
+{
+	local wt=$TREES/check h
+	h=$(series_hash)
+	if [ "$(git --git-dir="$BASE_REPO" config branch.p2pdma-check.p2pdma-hash 2>/dev/null)" != "$h" ] ||
+	   [ "$(git -C "$wt" symbolic-ref --short HEAD 2>/dev/null)" != p2pdma-check ] ||
+	   [ -n "$(git -C "$wt" status --porcelain --untracked-files=no)" ]; then
+		WORKTREE=$wt SERIES_BRANCH=p2pdma-check FORCE=1 "$TOP/tools/apply" >/dev/null
+		git --git-dir="$BASE_REPO" config branch.p2pdma-check.p2pdma-hash "$h"
+	fi
+	echo "$wt"
+}
+
+# kbuild TREE OUT ARCH [make arguments...]: make with the harness's
+# compilers (ccache, cross compilers for arm and arm64) and an O= directory.
+kbuild()
+{
+	local tree=$1 out=$2 arch=$3 cross=
+	shift 3
+	case $arch in
+	arm)	cross=arm-linux-gnueabihf- ;;
+	arm64)	cross=aarch64-linux-gnu- ;;
+	esac
+	mkdir -p "$out"
+	CCACHE_BASEDIR=$CACHE make -C "$tree" O="$out" ARCH="$arch" \
+		${cross:+CROSS_COMPILE=$cross} CC="ccache ${cross}gcc" \
+		HOSTCC="ccache gcc" -j"$(nproc)" "$@"
+}
+
+# Where checks leave what they measured, for tools/results to put into the
+# cover letter and Kconfig.patch-notes.
+result_file() { mkdir -p "$RESULTS"; echo "$RESULTS/$1"; }
 
 mkdir -p "$CACHE"
