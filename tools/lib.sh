@@ -82,7 +82,16 @@ FAILED=0
 # so that build directories stay incremental.
 series_hash() { cat "$TOP/series" $(series_patches) | sha256sum | cut -c1-16; }
 
-base_tree()
+# with_lock NAME COMMAND...: one harness process at a time changes a tree.
+with_lock()
+{
+	local name=$1; shift
+	mkdir -p "$CACHE/locks"
+	( flock 9; "$@" ) 9>"$CACHE/locks/$name"
+}
+
+base_tree() { with_lock trees _base_tree; }
+_base_tree()
 {
 	local wt=$TREES/base
 	"$TOP/tools/base" >/dev/null
@@ -95,7 +104,8 @@ base_tree()
 	echo "$wt"
 }
 
-series_tree()
+series_tree() { with_lock trees _series_tree; }
+_series_tree()
 {
 	local wt=$TREES/check h
 	h=$(series_hash)
