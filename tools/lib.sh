@@ -40,6 +40,41 @@ series_patches()
 # The subject of a patch mail, unfolded, without the [PATCH] prefix.
 patch_subject() { git mailinfo /dev/null /dev/null <"$1" | sed -n 's/^Subject: //p'; }
 
+# splice_cover OLD NEW: give the cover letter NEW, fresh from git
+# format-patch --cover-letter, the subject and text of the cover letter OLD;
+# the shortlog and diffstat stay NEW's.  Its Date becomes the newest
+# patch's, so that the result depends on the commits only.
+splice_cover()
+{
+	local old=$1 new=$2 date
+	date=$(sed -n 's/^Date: //p' "$(ls "$(dirname "$new")"/*.patch | tail -n 1)" | head -n 1)
+	awk -v old="$old" -v date="$date" '
+		function slurp(   line, inbody) {
+			if ((getline line < old) <= 0) return 0
+			do {
+				if (!inbody && line ~ /^Subject: /) { subj = substr(line, 10); continue }
+				if (!inbody && line ~ /^ / && subj != "") { subj = subj "\n" line; continue }
+				if (!inbody && line == "") { inbody = 1; continue }
+				if (inbody && line ~ /^[^ ].* \([0-9]+\):$/) break
+				if (inbody) body = body line "\n"
+			} while ((getline line < old) > 0)
+			return 1
+		}
+		BEGIN { have = slurp() }
+		/^Date: / { print "Date: " date; next }
+		have && /^Subject: / {
+			s = subj; sub(/^\[[^]]*\] */, "", s)
+			sub(/\*\*\* SUBJECT HERE \*\*\*/, s); print; skipsubj = 1; next
+		}
+		skipsubj && /^ / { next }
+		{ skipsubj = 0 }
+		have && /^\*\*\* BLURB HERE \*\*\*$/ { printf "%s", body; skipblank = 1; next }
+		skipblank && /^$/ { skipblank = 0; next }
+		{ skipblank = 0; print }
+	' "$new" >"$new.spliced"
+	mv "$new.spliced" "$new"
+}
+
 # need_pkgs PKG...: install missing Debian packages when root, else stop
 # with the one command that would.
 need_pkgs()
