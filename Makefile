@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make			fetch the base, apply and build the series, write the
+#			mails to out/ (KERNEL=/path/to/linux [BASE=rev] to use
+#			your own git tree; VERSION=n for "PATCH vn")
+# make check		the proof: every check in tools/checks/, TAP output
+# make tree		base + series as git commits, for editing
+# make export		those commits back to patches/ and series
+# make results		put the last measurements into the cover letter and
+#			Kconfig.patch-notes
+# make sweep N=1000	a large Kconfig randconfig sweep
+
+KERNEL ?=
+BASE ?=
+VERSION ?= 1
+N ?= 1000
+CHECKS ?=
+
+all:
+	@VERSION=$(VERSION) tools/prepare $(KERNEL) $(BASE)
+
+check:
+	@tools/check $(CHECKS)
+
+tree:
+	@tools/apply $(KERNEL) $(BASE)
+
+export:
+	@tools/export
+
+results:
+	@tools/results
+
+sweep:
+	@for arch in x86_64 i386 arm arm64; do tools/sweep $$arch $(N) || exit 1; done
+
+.PHONY: all check tree export results sweep
