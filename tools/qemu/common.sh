@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by tools/qemu/* and tools/checks/9*: the kernels they build and
+# boot, and what each must look like.  Source it after tools/lib.sh.
+
+QEMU_DIR=$TOP/tools/qemu
+QEMU_TREE=$TREES/qemu		# one worktree for base and series builds
+QEMU_LOCK=$TREES/qemu.lock
+
+# The kernels.  Each one is built from the base and from the series with
+# the same fragments: the kernel's own tiny configs, then these files of
+# tools/qemu/ in this order, resolved with allnoconfig.
+#
+#   a  i386, no ZONE_DEVICE, vfio-pci built in, no-IOMMU mode
+#   b  x86_64, ZONE_DEVICE + PCI_P2PDMA, vfio-pci, intel-iommu, iommufd
+#   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
+#   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
+#   e  (b) without DMABUF_HEAPS: vfio-pci and PCI_P2PDMA with no other
+#      DMA_SHARED_BUFFER user -- the configuration patch 5 fixes
+#   n  x86_64 with neither vfio nor PCI_P2PDMA, (c) otherwise; size only
+QEMU_KERNELS="a b c d e n"
+QEMU_BOOT_KERNELS="a b c d e"
+
+kernel_arch()
+{
+	case $1 in
+	a) echo i386 ;;
+	*) echo x86_64 ;;
+	esac
+}
+
+kernel_fragments()
+{
+	case $1 in
+	a) echo common i386 ;;
+	b) echo common x86_64 p2pdma ;;
+	c) echo common x86_64 ;;
+	d) echo common x86_64 p2pdma debug ;;
+	e) echo common x86_64 p2pdma no-dmabuf-heaps ;;
+	n) echo common x86_64 no-vfio ;;
+	*) die "no kernel '$1'" ;;
+	esac
+}
+
+kernel_title()
+{
+	case $1 in
+	a) echo "(a) i386 vfio, no ZONE_DEVICE" ;;
+	b) echo "(b) x86_64 PCI_P2PDMA vfio" ;;
+	c) echo "(c) x86_64 vfio, no ZONE_DEVICE" ;;
+	d) echo "(d) (b)+KASAN,lockdep,kmemleak" ;;
+	e) echo "(e) (b) w/o other dma-buf user" ;;
+	n) echo "(n) x86_64 without vfio, P2PDMA" ;;
+	esac
+}
+
+# kernel_expect KERNEL SIDE: symbols the resolved .config must have (SYM=y)
+# or lack (!SYM), on top of every line of the fragments.  What differs
+# between base and series here is the point of the series.
+kernel_expect()
+{
+	local all= base= series=
+	case $1 in
+	a) all="VFIO_PCI=y VFIO_NOIOMMU=y !64BIT !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
+	   base="!PCI_P2PDMA_CORE"
+	   series="PCI_P2PDMA_CORE=y" ;;
+	b|d) all="VFIO_PCI=y ZONE_DEVICE=y PCI_P2PDMA=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y"
+	   base="!PCI_P2PDMA_CORE"
+	   series="PCI_P2PDMA_CORE=y"
+	   [ "$1" = d ] && all="$all KASAN=y PROVE_LOCKING=y PROVE_RCU=y DEBUG_KMEMLEAK=y" ;;
+	c) all="VFIO_PCI=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
+	   base="!PCI_P2PDMA_CORE"
+	   series="PCI_P2PDMA_CORE=y" ;;
+	e) all="VFIO_PCI=y ZONE_DEVICE=y PCI_P2PDMA=y !DMABUF_HEAPS"
+	   base="!PCI_P2PDMA_CORE !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF"
+	   series="PCI_P2PDMA_CORE=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y" ;;
+	n) all="!VFIO !VFIO_PCI !PCI_P2PDMA !PCI_P2PDMA_CORE !ZONE_DEVICE !DMA_SHARED_BUFFER" ;;
+	esac
+	if [ "$2" = base ]; then echo $all $base; else echo $all $series; fi
+}
+
+kernel_out() { echo "$BUILDS/qemu-$1-$2"; }
+
+side_rev()
+{
+	case $1 in
+	base)	git --git-dir="$BASE_REPO" rev-parse "$BASE_REF^{commit}" ;;
+	series)	git -C "$(series_tree)" rev-parse HEAD ;;
+	*)	die "side must be base or series, not '$1'" ;;
+	esac
+}
+
+# Which accelerator QEMU gets: TCG unless P2PDMA_QEMU_ACCEL=kvm and
+# /dev/kvm is usable.  Not KVM by default: on the machine this was written
+# on /dev/kvm exists (nested), but guests hang there without any output,
+# while TCG boots these tiny kernels in seconds.
+qemu_accel()
+{
+	if [ "${P2PDMA_QEMU_ACCEL:-tcg}" = kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
+QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev"
