@@ -98,6 +98,54 @@ need_pkgs()
 	fi
 }
 
+# apt_private NAME LINE...: an apt configuration of the harness's own in
+# $CACHE/apt-NAME with the given sources.list lines, its package lists
+# fetched.  Sets APT_OPTS.  The system's apt configuration is not touched;
+# signatures are checked against the system's Debian archive keyring.
+apt_private()
+{
+	local dir=$CACHE/apt-$1
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/archives/partial" "$dir/prefs.d" "$dir/parts.d"
+	printf '%s\n' "$@" >"$dir/sources.list"
+	APT_OPTS=(-o "Dir::Etc::SourceList=$dir/sources.list"
+		  -o "Dir::Etc::SourceParts=$dir/parts.d"
+		  -o "Dir::Etc::Preferences=$dir/prefs"
+		  -o "Dir::Etc::PreferencesParts=$dir/prefs.d"
+		  -o "Dir::State::Lists=$dir/lists"
+		  -o "Dir::State::status=/var/lib/dpkg/status"
+		  -o "Dir::Cache::Archives=$dir/archives"
+		  -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
+		  -o "APT::Sandbox::User=$(id -un)"
+		  -o "Acquire::Retries=2" -o "Acquire::http::Timeout=30")
+	apt-get "${APT_OPTS[@]}" -q update >"$dir/update.log" 2>&1 &&
+		! grep -q -e '^Err:' -e '^W: Failed' "$dir/update.log"
+}
+
+# sparse_bin: a sparse that can check this kernel.  Debian bookworm's
+# 0.6.4 lacks __typeof_unqual__, which scripts/checker-valid.sh requires,
+# so sparse is built from Debian's newest source package (sid), fetched
+# with apt.  Prints the path, or nothing when none can be had.
+sparse_bin()
+{
+	local dir=$CACHE/tools/sparse tree=$1
+	if [ ! -x "$dir/sparse" ]; then
+		command -v dpkg-source >/dev/null || need_pkgs dpkg-dev
+		apt_private sparse "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" ||
+			return 0
+		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+		(cd "$dir.tmp" && apt-get "${APT_OPTS[@]}" -q source sparse &&
+		 cd sparse-*/ && make -s CC=gcc HAVE_LLVM=no HAVE_LIBXML=no HAVE_GTK=no sparse &&
+		 cp sparse "$dir.tmp/sparse.bin") >"$CACHE/tools-sparse.log" 2>&1 || { rm -rf "$dir.tmp"; return 0; }
+		rm -rf "$dir"; mkdir -p "$dir"
+		mv "$dir.tmp/sparse.bin" "$dir/sparse"
+		cp "$dir.tmp"/*.dsc "$dir/" 2>/dev/null || true
+		rm -rf "$dir.tmp"
+	fi
+	[ "$(sh "$tree/scripts/checker-valid.sh" "$dir/sparse" -m64 2>/dev/null)" = 1 ] && echo "$dir/sparse"
+	return 0
+}
+
 # Packages every kernel build here needs.
 BUILD_PKGS="gcc make bc flex bison libelf-dev libssl-dev ccache git perl python3 cpio kmod xz-utils"
 
