@@ -17,6 +17,10 @@ BASE_REF=refs/tags/p2pdma-base
 SERIES_BRANCH=${SERIES_BRANCH:-p2pdma-core}
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Worktree checkouts give headers fresh timestamps; without this ccache
+# would fall back from direct mode to running the preprocessor.
+export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=p2pdma KBUILD_BUILD_HOST=series
 export LC_ALL=C
