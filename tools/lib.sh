@@ -2,7 +2,7 @@
 # Helpers shared by every script of the harness.  Source it, do not run it.
 
 set -eu
-set -o pipefail
+# No pipefail: "cmd | head" would fail on SIGPIPE.
 
 # Debian's tools (python3-ply, python3-git for checkpatch) over any other.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
