@@ -15,10 +15,12 @@ QEMU_LOCK=$TREES/qemu.lock
 #   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
 #   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
 #   e  (b) without DMABUF_HEAPS: vfio-pci and PCI_P2PDMA with no other
-#      DMA_SHARED_BUFFER user -- the configuration patch 5 fixes
+#      DMA_SHARED_BUFFER user -- the configuration patch 5 fixes; only
+#      configured, not built (building it would cost two more kernels)
 #   n  x86_64 with neither vfio nor PCI_P2PDMA, (c) otherwise; size only
-QEMU_KERNELS="a b c d e n"
-QEMU_BOOT_KERNELS="a b c d e"
+QEMU_KERNELS="a b c d n"
+QEMU_CONFIG_KERNELS="e"
+QEMU_BOOT_KERNELS=${P2PDMA_QEMU_KERNELS:-a b c d}
 
 kernel_arch()
 {
@@ -31,12 +33,12 @@ kernel_arch()
 kernel_fragments()
 {
 	case $1 in
-	a) echo common i386 ;;
-	b) echo common x86_64 p2pdma ;;
-	c) echo common x86_64 ;;
-	d) echo common x86_64 p2pdma debug ;;
-	e) echo common x86_64 p2pdma no-dmabuf-heaps ;;
-	n) echo common x86_64 no-vfio ;;
+	a) echo common vfio i386 ;;
+	b) echo common x86_64 vfio vfio-iommu p2pdma ;;
+	c) echo common x86_64 vfio vfio-iommu ;;
+	d) echo common x86_64 vfio vfio-iommu p2pdma debug ;;
+	e) echo common x86_64 vfio vfio-iommu p2pdma no-dmabuf-heaps ;;
+	n) echo common x86_64 ;;
 	*) die "no kernel '$1'" ;;
 	esac
 }
@@ -78,7 +80,45 @@ kernel_expect()
 	if [ "$2" = base ]; then echo $all $base; else echo $all $series; fi
 }
 
-kernel_out() { echo "$BUILDS/qemu-$1-$2"; }
+# Build directory.  Series kernels built with P2PDMA_QEMU_SERIES_PATCH (see
+# tools/qemu/kernel) get their own, so that the real ones stay incremental.
+side_tag()
+{
+	if [ "$1" = series ] && [ -n "${P2PDMA_QEMU_SERIES_PATCH:-}" ]; then
+		echo series-patched
+	else
+		echo "$1"
+	fi
+}
+kernel_out() { echo "$BUILDS/qemu-$1-$(side_tag "$2")"; }
+
+# kernel_seed KERNEL SIDE: the build directory a new one starts as a copy
+# of.  Kbuild then rebuilds only what the difference -- the series, or a
+# few Kconfig symbols -- touches: every object records the CONFIG_ symbols
+# and headers it depends on.  Without a seed, every file would at least be
+# preprocessed again for ccache, as a different autoconf.h defeats its
+# direct mode.
+kernel_seed()
+{
+	if [ "$(side_tag "$2")" = series-patched ]; then
+		P2PDMA_QEMU_SERIES_PATCH= kernel_out "$1" series
+	elif [ "$2" = series ]; then
+		kernel_out "$1" base
+	elif [ "$1" = n ]; then
+		kernel_out c base
+	fi
+}
+
+# Arguments for /init (tools/qemu/init.c).  The VFIO selftests take more
+# than three minutes per boot on the KASAN/lockdep kernel under TCG, and
+# the series changes nothing they exercise (they never rebind the device):
+# they run on (b) and (c), not on (d).
+kernel_init_args()
+{
+	case $1 in
+	d) echo selftests=0 ;;
+	esac
+}
 
 side_rev()
 {

@@ -17,12 +17,15 @@
  * Facts (the host knows what each kernel should have):
  *   F_DMABUF   VFIO_DEVICE_FEATURE_DMA_BUF is supported (PROBE|GET)
  *   F_EXPORT   BAR0 was exported as a DMABUF (an fd) and, with iommufd,
- *              mapped into an IOAS from that fd (IOMMU_IOAS_MAP_FILE)
+ *              mapped into an IOAS from that fd (IOMMU_IOAS_MAP_FILE), and
+ *              edu's DMA engine read BAR0 through that mapping
  *   F_P2PCORE  every bind added pci_p2pdma_release, every unbind ran it:
  *              pcim_p2pdma_init() is real code, not the stub
  *
  * Arguments (kernel command line after "--"): cycles=N (rebind cycles,
- * default 50), open_every=N (open the device every N cycles, default 5).
+ * default 50), open_every=N (open the device, check BAR0 and, where
+ * supported, export a DMABUF every N cycles, default 5), selftests=0 (do
+ * not run the selftests).
  * Executables in /selftests are run with the device's address, in the
  * order of /selftests/list.
  */
@@ -86,6 +89,19 @@ static int read_file(const char *path, char *buf, int size)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = 0;
 	return n;
+}
+
+/* Where the time goes, on slow (TCG, KASAN) runs. */
+static void step(const char *what)
+{
+	char up[64], *sp;
+
+	if (read_file("/proc/uptime", up, sizeof(up)) <= 0)
+		return;
+	sp = strchr(up, ' ');
+	if (sp)
+		*sp = 0;
+	say("time %s s: %s", up, what);
 }
 
 static unsigned long read_hex(const char *path)
@@ -381,11 +397,108 @@ fail:
 	return -1;
 }
 
+/* Read-modify-write PCI_COMMAND through the VFIO config region. */
+static int set_bus_master(struct vdev *v)
+{
+	struct vfio_region_info reg = { .argsz = sizeof(reg) };
+	unsigned short cmd;
+
+	reg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	if (ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
+		return -1;
+	if (syscall(__NR_pread64, v->fd, &cmd, 2, reg.offset + 4) != 2)
+		return -1;
+	cmd |= 0x4;	/* PCI_COMMAND_MASTER */
+	if (syscall(__NR_pwrite64, v->fd, &cmd, 2, reg.offset + 4) != 2)
+		return -1;
+	return 0;
+}
+
+/* One edu DMA transfer of 4 bytes between an IOVA and its buffer at 0x40000. */
+static int edu_dma(volatile unsigned int *bar, unsigned int iova, int to_pci)
+{
+	int i;
+
+	bar[0x80 / 4] = to_pci ? 0x40000 : iova;	/* source */
+	bar[0x88 / 4] = to_pci ? iova : 0x40000;	/* destination */
+	bar[0x90 / 4] = 4;				/* count */
+	bar[0x98 / 4] = 1 | (to_pci ? 2 : 0);		/* start, direction */
+	for (i = 0; i < 300 && (bar[0x98 / 4] & 1); i++)
+		msleep(10);
+	return bar[0x98 / 4] & 1 ? -1 : 0;
+}
+
+/*
+ * Peer-to-peer through the exported BAR: with BAR0 mapped into the IOAS at
+ * P2P_IOVA from its DMABUF, let edu's DMA engine read its own ID register
+ * at that IOVA, through the (emulated) IOMMU, and write it to a page of
+ * ours mapped at MEM_IOVA.  edu only decodes 28-bit DMA addresses.
+ */
+#define P2P_IOVA	0x100000u
+#define MEM_IOVA	0x200000u
+
+static int edu_p2p_dma(struct vdev *v)
+{
+	struct vfio_region_info reg = { .argsz = sizeof(reg) };
+	struct iommu_ioas_map map = { .size = sizeof(map) };
+	struct iommu_ioas_unmap unmap = { .size = sizeof(unmap) };
+	volatile unsigned int *bar;
+	volatile unsigned int *mem;
+	unsigned int got;
+	int ret = -1;
+
+	reg.index = VFIO_PCI_BAR0_REGION_INDEX;
+	if (ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg) || set_bus_master(v)) {
+		say("edu DMA: cannot enable bus mastering: errno %d", errno);
+		return -1;
+	}
+	bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, reg.offset);
+	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (bar == MAP_FAILED || mem == MAP_FAILED) {
+		say("edu DMA: mmap: errno %d", errno);
+		return -1;
+	}
+	mem[0] = 0xdeadbeef;
+	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		    IOMMU_IOAS_MAP_WRITEABLE;
+	map.ioas_id = v->ioas;
+	map.user_va = (unsigned long)mem;
+	map.length = 4096;
+	map.iova = MEM_IOVA;
+	if (ioctl(v->iommufd, IOMMU_IOAS_MAP, &map)) {
+		say("edu DMA: IOMMU_IOAS_MAP of a page: errno %d", errno);
+		goto out;
+	}
+	if (edu_dma(bar, P2P_IOVA, 0) || edu_dma(bar, MEM_IOVA, 1)) {
+		say("edu DMA: transfer did not complete");
+		goto out_unmap;
+	}
+	got = mem[0];
+	if (got != EDU_ID) {
+		say("edu DMA: read 0x%x through the DMABUF mapping, want 0x%x", got, EDU_ID);
+		goto out_unmap;
+	}
+	say("edu DMA: read its ID 0x%x from BAR0 through the DMABUF mapping at iova 0x%x",
+	    got, P2P_IOVA);
+	ret = 0;
+out_unmap:
+	unmap.ioas_id = v->ioas;
+	unmap.iova = MEM_IOVA;
+	unmap.length = 4096;
+	ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &unmap);
+out:
+	munmap((void *)bar, 4096);
+	munmap((void *)mem, 4096);
+	return ret;
+}
+
 /*
  * VFIO_DEVICE_FEATURE_DMA_BUF: probe it; where it is supported, export the
- * first page of BAR0 and, with iommufd, map the DMABUF into the IOAS.
+ * first page of BAR0 and, with iommufd, map the DMABUF into the IOAS (and
+ * the first time let edu DMA through that mapping).  Returns -1 when the
+ * feature is supported but using it failed, else 0.
  */
-static void dmabuf(struct vdev *v)
+static int dmabuf(struct vdev *v, int verbose)
 {
 	struct {
 		struct vfio_device_feature f;
@@ -402,10 +515,12 @@ static void dmabuf(struct vdev *v)
 		      VFIO_DEVICE_FEATURE_DMA_BUF;
 	ret = ioctl(v->fd, VFIO_DEVICE_FEATURE, &req);
 	if (ret) {
-		say("DMA_BUF feature: unsupported (errno %d)", errno);
-		return;
+		if (verbose)
+			say("DMA_BUF feature: unsupported (errno %d)", errno);
+		return 0;
 	}
-	verdict |= F_DMABUF;
+	if (verbose)
+		verdict |= F_DMABUF;
 
 	req.f.flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_DMA_BUF;
 	req.d.region_index = VFIO_PCI_BAR0_REGION_INDEX;
@@ -416,37 +531,46 @@ static void dmabuf(struct vdev *v)
 	fd = ioctl(v->fd, VFIO_DEVICE_FEATURE, &req);
 	if (fd < 0) {
 		say("DMA_BUF feature: supported, export of BAR0 failed (errno %d)", errno);
-		return;
+		return -1;
 	}
 	if (v->iommufd < 0) {
-		say("DMA_BUF feature: supported, BAR0 exported as fd %d", fd);
+		if (verbose) {
+			say("DMA_BUF feature: supported, BAR0 exported as fd %d", fd);
+			verdict |= F_EXPORT;
+		}
 		close(fd);
-		verdict |= F_EXPORT;
-		return;
+		return 0;
 	}
-	map.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE;
+	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		    IOMMU_IOAS_MAP_WRITEABLE;
 	map.ioas_id = v->ioas;
 	map.fd = fd;
 	map.start = 0;
 	map.length = 4096;
+	map.iova = P2P_IOVA;
 	if (ioctl(v->iommufd, IOMMU_IOAS_MAP_FILE, &map)) {
 		say("DMA_BUF feature: BAR0 exported as fd %d, IOMMU_IOAS_MAP_FILE of it failed (errno %d)",
 		    fd, errno);
 		close(fd);
-		return;
+		return -1;
 	}
+	ret = verbose ? edu_p2p_dma(v) : 0;
 	unmap.ioas_id = v->ioas;
-	unmap.iova = map.iova;
+	unmap.iova = P2P_IOVA;
 	unmap.length = 4096;
-	ret = ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &unmap);
-	close(fd);
-	if (ret) {
+	if (ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &unmap)) {
 		say("IOMMU_IOAS_UNMAP of the DMABUF: errno %d", errno);
-		return;
+		ret = -1;
 	}
-	say("DMA_BUF feature: supported, BAR0 exported as fd %d, mapped into IOAS %u at iova 0x%llx and unmapped",
-	    fd, v->ioas, (unsigned long long)map.iova);
-	verdict |= F_EXPORT;
+	close(fd);
+	if (ret)
+		return -1;
+	if (verbose) {
+		say("DMA_BUF feature: supported, BAR0 exported as fd %d, mapped into IOAS %u at iova 0x%x and unmapped",
+		    fd, v->ioas, P2P_IOVA);
+		verdict |= F_EXPORT;
+	}
+	return 0;
 }
 
 static void rebind_cycles(int cycles, int open_every)
@@ -473,6 +597,10 @@ static void rebind_cycles(int cycles, int open_every)
 				bad++;
 			} else {
 				opens++;
+				if (dmabuf(&v, 0)) {
+					say("cycle %d: DMA_BUF export failed", i);
+					bad++;
+				}
 				vdev_close(&v);
 			}
 		}
@@ -516,6 +644,7 @@ static void run_selftests(void)
 			continue;
 		snprintf(path, sizeof(path), "/selftests/%s", name);
 		say("selftest %s: start", name);
+		step(name);
 		pid = fork();
 		if (pid == 0) {
 			char *argv[] = { path, bdfarg, NULL };
@@ -581,7 +710,7 @@ static void kmemleak(void)
 
 int main(int argc, char **argv)
 {
-	int cycles = 50, open_every = 5, i;
+	int cycles = 50, open_every = 5, selftests = 1, i;
 	struct vdev v;
 
 	for (i = 1; i < argc; i++) {
@@ -589,6 +718,8 @@ int main(int argc, char **argv)
 			cycles = atoi(argv[i] + 7);
 		else if (!strncmp(argv[i], "open_every=", 11))
 			open_every = atoi(argv[i] + 11);
+		else if (!strncmp(argv[i], "selftests=", 10))
+			selftests = atoi(argv[i] + 10);
 	}
 
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
@@ -618,18 +749,25 @@ int main(int argc, char **argv)
 		report(E_BAR);
 	}
 
+	step("first open");
 	if (open_and_check(&v, 0)) {
 		verdict |= E_BAR;
 	} else {
-		dmabuf(&v);
+		dmabuf(&v, 1);
 		vdev_close(&v);
 	}
 
+	step("rebind cycles");
 	rebind_cycles(cycles, open_every);
-	run_selftests();
+	if (selftests) {
+		step("selftests");
+		run_selftests();
+	}
 	drain_kmsg();
+	step("kmemleak");
 	kmemleak();
 	drain_kmsg();
+	step("done");
 	if (splats) {
 		say("kernel log: %d lines looked like a splat", splats);
 		verdict |= E_SPLAT;
