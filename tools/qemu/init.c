@@ -45,14 +45,38 @@
 static unsigned int verdict;
 static char bdf[32];
 static char devdir[96];
-static int kmsg = -1;
+static int kmsg = -1, kmsg_w = -1;
 static int devres_add, devres_rel, splats;
 
-#define say(fmt, ...)	printf("p2ptest: " fmt "\n", ##__VA_ARGS__)
+/*
+ * Our lines go into the kernel log, so that the console never has them
+ * cut by a kernel message: "[   1.234567] p2ptest: ...".
+ */
+static __attribute__((format(printf, 1, 2))) void say(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%sp2ptest: ", kmsg_w >= 0 ? "<5>" : "");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	/* One write, one record. */
+	write(kmsg_w >= 0 ? kmsg_w : 1, line, n);
+}
 
 static void report(unsigned int v)
 {
 	say("verdict 0x%x", v);
+	/*
+	 * The serial console prints from a kernel thread: give it time to
+	 * catch up before QEMU goes, or the end of the log is lost.
+	 */
+	sleep(2);
 	/* isa-debug-exit at 0xf4: QEMU exits with status (v << 1) | 1 */
 	if (syscall(__NR_ioperm, 0xf4, 4, 1) == 0)
 		__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"((unsigned short)0xf4));
@@ -728,6 +752,7 @@ int main(int argc, char **argv)
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	kmsg_w = open("/dev/kmsg", O_WRONLY);
 
 	if (find_edu()) {
 		say("no edu device (1234:11e8) found");
