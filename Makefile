@@ -32,6 +32,6 @@ results:
 	@tools/results
 
 sweep:
-	@for arch in x86_64 i386 arm arm64; do tools/sweep $$arch $(N) || exit 1; done
+	@tools/sweep all $(N)
 
 .PHONY: all check tree export results sweep
