@@ -92,13 +92,18 @@ need_pkgs()
 	if [ "$(id -u)" != 0 ]; then
 		die "missing packages; run: sudo apt-get install ${missing[*]}"
 	fi
-	info "installing ${missing[*]}"
+	# Checks run side by side (tools/check); one apt-get at a time.
+	with_lock apt _install_pkgs "${missing[@]}" || exit 1
+}
+_install_pkgs()
+{
+	info "installing $*"
 	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" >"$CACHE/apt.log" 2>&1; then
+			--no-install-recommends "$@" >"$CACHE/apt.log" 2>&1; then
 		apt-get update -q >>"$CACHE/apt.log" 2>&1 || true
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" >>"$CACHE/apt.log" 2>&1 ||
-			die "apt-get install ${missing[*]} failed, see $CACHE/apt.log"
+			--no-install-recommends "$@" >>"$CACHE/apt.log" 2>&1 ||
+			die "apt-get install $* failed, see $CACHE/apt.log"
 	fi
 }
 
@@ -225,4 +230,4 @@ kbuild()
 # cover letter and Kconfig.patch-notes.
 result_file() { mkdir -p "$RESULTS"; echo "$RESULTS/$1"; }
 
-mkdir -p "$CACHE"
+mkdir -p "$CACHE" "$TREES" "$BUILDS"
