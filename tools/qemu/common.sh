@@ -15,7 +15,7 @@ QEMU_LOCK=$TREES/qemu.lock
 #   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
 #   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
 #   e  (b) without DMABUF_HEAPS: vfio-pci and PCI_P2PDMA with no other
-#      DMA_SHARED_BUFFER user -- the configuration patch 5 fixes; only
+#      DMA_SHARED_BUFFER user -- the configuration patch 6 fixes; only
 #      configured, not built (building it would cost two more kernels)
 #   n  x86_64 with neither vfio nor PCI_P2PDMA, (c) otherwise; size only
 QEMU_KERNELS="a b c d n"
