@@ -210,6 +210,29 @@ _series_tree()
 	echo "$wt"
 }
 
+# config_val OUT SYM [UNSET]: the value of CONFIG_SYM in OUT/.config, or
+# UNSET (default "n") when it is not set.
+config_val()
+{
+	local v
+	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config")
+	echo "${v:-${3:-n}}"
+}
+
+# in_obj OUT OBJ COMPOSITE: is OBJ (relative to OUT) part of what was
+# linked, built in (the directory's built-in.a) or into module COMPOSITE?
+in_obj()
+{
+	local out=$1 obj=$2 mod=$3 dir
+	dir=$(dirname "$obj")
+	{ ar t "$out/$dir/built-in.a" 2>/dev/null || true
+	  [ -z "$mod" ] || cat "$out/$dir/$mod.mod" 2>/dev/null || true
+	} | grep -q "\(^\|/\)$(basename "$obj")$"
+}
+
+# count_lines TEXT: how many non-empty lines TEXT has.
+count_lines() { printf '%s' "$1" | grep -c . || true; }
+
 # kbuild TREE OUT ARCH [make arguments...]: make with the harness's
 # compilers (ccache, cross compilers for arm and arm64) and an O= directory.
 kbuild()
