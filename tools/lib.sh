@@ -2,7 +2,9 @@
 # Helpers shared by every script of the harness.  Source it, do not run it.
 
 set -eu
-# No pipefail: "cmd | head" would fail on SIGPIPE.
+# No pipefail: "cmd | head" would fail on SIGPIPE.  A failure inside
+# $(...) stops the script too, as everywhere else.
+shopt -s inherit_errexit
 
 # Debian's tools (python3-ply, python3-git for checkpatch) over any other.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
@@ -13,7 +15,8 @@ BASE_REPO=$CACHE/linux/.git	# repository holding the imported base; no checkout
 TREES=$CACHE/trees		# git worktrees: series, base, bisect
 BUILDS=$CACHE/build		# O= build directories, one per kernel
 RESULTS=$CACHE/results		# what the last run measured
-BASE_REF=refs/tags/p2pdma-base
+BASE_REF=refs/tags/p2pdma-base	# Debian's 7.3.4 + the prerequisites
+DEBIAN_REF=refs/heads/debian	# Debian's 7.3.4 as imported
 SERIES_BRANCH=${SERIES_BRANCH:-p2pdma-core}
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -25,21 +28,25 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=p2pdma KBUILD_BUILD_HOST=series
 export LC_ALL=C
 
-# The identity every patch carries: the repository's own git configuration.
-git_ident()
-{
-	printf '%s <%s>\n' "$(git -C "$TOP" config user.name)" \
-		"$(git -C "$TOP" config user.email)"
-}
+# Commits the harness makes (git am) have a fixed committer, so that
+# nothing depends on the git identity of the machine; authors come from
+# the patches.
+export GIT_COMMITTER_NAME="p2pdma harness" GIT_COMMITTER_EMAIL=harness@p2pdma.invalid
 
 die()  { echo "error: $*" >&2; exit 1; }
 info() { echo "==> $*" >&2; }
 
-# Patches in order, as listed in the series file.
-series_patches()
-{
-	grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/series" | sed "s|^|$TOP/|"
-}
+# Patches in order, as listed in the series file, and the upstream
+# prerequisites of the base, as listed in prereqs.series.
+list_patches() { grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/$1" | sed "s|^|$TOP/|"; }
+series_patches() { list_patches series; }
+prereq_patches() { list_patches prereqs.series; }
+# Patches that go to their maintainers on their own, each on the base.
+standalone_patches() { ls "$TOP"/standalone/*.patch 2>/dev/null || true; }
+prereqs_hash() { cat "$TOP/prereqs.series" $(prereq_patches) | sha256sum | cut -c1-16; }
+
+# patch_paths PATCH...: the files the patches touch.
+patch_paths() { sed -n 's|^diff --git a/\(.*\) b/.*|\1|p' "$@" | sort -u; }
 
 # The subject of a patch mail, unfolded, without the [PATCH] prefix.
 patch_subject() { git mailinfo /dev/null /dev/null <"$1" | sed -n 's/^Subject: //p'; }
@@ -172,7 +179,7 @@ FAILED=0
 # base and the base with the series applied (the patches as in patches/, not
 # the editing tree of 'make tree').  Both are reused while they are current,
 # so that build directories stay incremental.
-series_hash() { cat "$TOP/series" $(series_patches) | sha256sum | cut -c1-16; }
+series_hash() { { prereqs_hash; cat "$TOP/series" $(series_patches); } | sha256sum | cut -c1-16; }
 
 # with_lock NAME COMMAND...: one harness process at a time changes a tree.
 with_lock()
@@ -186,7 +193,7 @@ base_tree() { with_lock trees _base_tree; }
 _base_tree()
 {
 	local wt=$TREES/base
-	"$TOP/tools/base" >/dev/null
+	"$TOP/tools/base" >/dev/null || die "no base"
 	if [ "$(git -C "$wt" rev-parse HEAD 2>/dev/null)" != \
 	     "$(git --git-dir="$BASE_REPO" rev-parse "$BASE_REF^{commit}")" ]; then
 		git --git-dir="$BASE_REPO" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
@@ -204,7 +211,10 @@ _series_tree()
 	if [ "$(git --git-dir="$BASE_REPO" config branch.p2pdma-check.p2pdma-hash 2>/dev/null)" != "$h" ] ||
 	   [ "$(git -C "$wt" symbolic-ref --short HEAD 2>/dev/null)" != p2pdma-check ] ||
 	   [ -n "$(git -C "$wt" status --porcelain --untracked-files=no)" ]; then
-		WORKTREE=$wt SERIES_BRANCH=p2pdma-check FORCE=1 "$TOP/tools/apply" >/dev/null
+		# The hash is recorded only once the series applied.
+		git --git-dir="$BASE_REPO" config --unset branch.p2pdma-check.p2pdma-hash 2>/dev/null || true
+		WORKTREE=$wt SERIES_BRANCH=p2pdma-check FORCE=1 "$TOP/tools/apply" >/dev/null ||
+			die "the series does not apply; see above"
 		git --git-dir="$BASE_REPO" config branch.p2pdma-check.p2pdma-hash "$h"
 	fi
 	echo "$wt"

@@ -142,4 +142,5 @@ qemu_accel()
 	fi
 }
 
-QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev"
+# rsync: make headers_install needs it.
+QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev rsync"
