@@ -15,7 +15,8 @@ QEMU_LOCK=$TREES/qemu.lock
 #   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
 #   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
 #   e  (b) without DMABUF_HEAPS: vfio-pci and PCI_P2PDMA with no other
-#      DMA_SHARED_BUFFER user -- the configuration patch 6 fixes; only
+#      DMA_SHARED_BUFFER user, so no DMABUF export on either side -- the
+#      configuration the standalone patch in standalone/ fixes; only
 #      configured, not built (building it would cost two more kernels)
 #   n  x86_64 with neither vfio nor PCI_P2PDMA, (c) otherwise; size only
 QEMU_KERNELS="a b c d n"
@@ -74,7 +75,7 @@ kernel_expect()
 	   series="PCI_P2PDMA_CORE=y" ;;
 	e) all="VFIO_PCI=y ZONE_DEVICE=y PCI_P2PDMA=y !DMABUF_HEAPS"
 	   base="!PCI_P2PDMA_CORE !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF"
-	   series="PCI_P2PDMA_CORE=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y" ;;
+	   series="PCI_P2PDMA_CORE=y !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF" ;;
 	n) all="!VFIO !VFIO_PCI !PCI_P2PDMA !PCI_P2PDMA_CORE !ZONE_DEVICE !DMA_SHARED_BUFFER" ;;
 	esac
 	if [ "$2" = base ]; then echo $all $base; else echo $all $series; fi
