@@ -131,9 +131,11 @@ side_rev()
 }
 
 # Which accelerator QEMU gets: TCG unless P2PDMA_QEMU_ACCEL=kvm and
-# /dev/kvm is usable.  Not KVM by default: on the machine this was written
-# on /dev/kvm exists (nested), but guests hang there without any output,
-# while TCG boots these tiny kernels in seconds.
+# /dev/kvm is usable.  Not KVM by default: on the machines this runs on
+# /dev/kvm exists (nested), but with QEMU 7.2 "-cpu host" aborts at once
+# (failed to set MSR 0x10a, ARCH_CAPABILITIES), and "-cpu host" or "max"
+# without arch-capabilities, or the default qemu64, print nothing in 15 s
+# (2026-11-27), while TCG boots these tiny kernels in seconds.
 qemu_accel()
 {
 	if [ "${P2PDMA_QEMU_ACCEL:-tcg}" = kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
