@@ -2,8 +2,10 @@
 # Helpers shared by every script of the harness.  Source it, do not run it.
 
 set -eu
-# No pipefail: "cmd | head" would fail on SIGPIPE.  A failure inside
-# $(...) stops the script too, as everywhere else.
+# No pipefail: "cmd | head" would fail on SIGPIPE.  inherit_errexit: a
+# failing command inside $(...) ends the substitution with its status,
+# which stops the script where the substitution is assigned (x=$(...)),
+# not where it is only an argument.
 shopt -s inherit_errexit
 
 # Debian's tools (python3-ply, python3-git for checkpatch) over any other.
@@ -44,6 +46,21 @@ prereq_patches() { list_patches prereqs.series; }
 # Patches that go to their maintainers on their own, each on the base.
 standalone_patches() { ls "$TOP"/standalone/*.patch 2>/dev/null || true; }
 prereqs_hash() { cat "$TOP/prereqs.series" $(prereq_patches) | sha256sum | cut -c1-16; }
+
+# format_patch TREE ARGS...: git format-patch, whatever the user's git
+# configuration says about prefixes, sign-offs, signatures or recipients.
+format_patch()
+{
+	local tree=$1
+	shift
+	git -C "$tree" -c core.abbrev=12 -c diff.noprefix=false -c diff.mnemonicPrefix=false \
+		-c format.signOff=false -c format.numbered=auto -c format.coverLetter=false \
+		format-patch --no-signature "$@"
+}
+
+# git_am TREE ARGS...: git am in TREE, without the user's hooks or commit
+# signing.
+git_am() { local tree=$1; shift; git -C "$tree" -c core.hooksPath=/dev/null -c commit.gpgSign=false am "$@"; }
 
 # patch_paths PATCH...: the files the patches touch.
 patch_paths() { sed -n 's|^diff --git a/\(.*\) b/.*|\1|p' "$@" | sort -u; }
@@ -225,7 +242,7 @@ _series_tree()
 config_val()
 {
 	local v
-	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config")
+	v=$(sed -n "s/^CONFIG_$2=//p" "$1/.config" 2>/dev/null || true)
 	echo "${v:-${3:-n}}"
 }
 
