@@ -25,7 +25,7 @@
  * Arguments (kernel command line after "--"): cycles=N (rebind cycles,
  * default 50), open_every=N (open the device, check BAR0 and, where
  * supported, export a DMABUF every N cycles, default 5), selftests=0 (do
- * not run the selftests).
+ * not run the selftests), selftests=NAME (run only the selftest NAME).
  * Executables in /selftests are run with the device's address, in the
  * order of /selftests/list.
  */
@@ -650,7 +650,7 @@ static void rebind_cycles(int cycles, int open_every)
 		verdict |= E_REBIND;
 }
 
-static void run_selftests(void)
+static void run_selftests(const char *only)
 {
 	char list[1024], *name, *next, path[128], bdfarg[64], env[64];
 	int pass = 0, skip = 0, fail = 0, status;
@@ -664,7 +664,7 @@ static void run_selftests(void)
 		next = strchr(name, '\n');
 		if (next)
 			*next++ = 0;
-		if (!*name)
+		if (!*name || (only && strcmp(name, only)))
 			continue;
 		snprintf(path, sizeof(path), "/selftests/%s", name);
 		say("selftest %s: start", name);
@@ -740,6 +740,7 @@ static void kmemleak(void)
 int main(int argc, char **argv)
 {
 	int cycles = 50, open_every = 5, selftests = 1, i;
+	const char *only = NULL;
 	struct vdev v;
 
 	for (i = 1; i < argc; i++) {
@@ -747,6 +748,9 @@ int main(int argc, char **argv)
 			cycles = atoi(argv[i] + 7);
 		else if (!strncmp(argv[i], "open_every=", 11))
 			open_every = atoi(argv[i] + 11);
+		else if (!strncmp(argv[i], "selftests=", 10) &&
+			 (argv[i][10] < '0' || argv[i][10] > '9'))
+			only = argv[i] + 10;
 		else if (!strncmp(argv[i], "selftests=", 10))
 			selftests = atoi(argv[i] + 10);
 	}
@@ -791,7 +795,7 @@ int main(int argc, char **argv)
 	rebind_cycles(cycles, open_every);
 	if (selftests) {
 		step("selftests");
-		run_selftests();
+		run_selftests(only);
 	}
 	drain_kmsg();
 	step("kmemleak");
