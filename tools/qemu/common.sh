@@ -93,6 +93,11 @@ side_tag()
 }
 kernel_out() { echo "$BUILDS/qemu-$1-$(side_tag "$2")"; }
 
+# The console log of a boot, in $RESULTS/logs/qemu.  Boots with
+# P2PDMA_QEMU_EXTRA (QEMU arguments added on purpose, e.g. by
+# 96-qemu-faults) get their own.
+console_log() { echo "$RESULTS/logs/qemu/$1-$(side_tag "$2")${P2PDMA_QEMU_EXTRA:+-extra}.log"; }
+
 # kernel_seed KERNEL SIDE: the build directory a new one starts as a copy
 # of.  Kbuild then rebuilds only what the difference -- the series, or a
 # few Kconfig symbols -- touches: every object records the CONFIG_ symbols
