@@ -269,6 +269,7 @@ kbuild()
 	case $arch in
 	arm)	cross=arm-linux-gnueabihf- ;;
 	arm64)	cross=aarch64-linux-gnu- ;;
+	s390)	cross=s390x-linux-gnu- ;;
 	esac
 	mkdir -p "$out"
 	CCACHE_BASEDIR=$CACHE make -C "$tree" O="$out" ARCH="$arch" \
