@@ -2,12 +2,15 @@
 #
 # make			fetch the base, apply and build the series, write the
 #			mails to out/ (KERNEL=/path/to/linux [BASE=rev] to use
-#			your own git tree; VERSION=n for "PATCH vn")
+#			your own git tree; VERSION=n for "PATCH vn";
+#			AUTHOR="Name <addr>" for the sender)
 # make check		the proof: every check in tools/checks/, TAP output
+#			(KERNEL=... [BASE=...]: the checks that need only a
+#			kernel tree, on yours)
 # make tree		base + series as git commits, for editing
 # make export		those commits back to patches/ and series
-# make results		put the last measurements into the cover letter and
-#			Kconfig.patch-notes
+# make results		put the last measurements into the cover letter,
+#			Kconfig.patch-notes and TESTING
 # make sweep N=1000	a large Kconfig randconfig sweep
 
 KERNEL ?=
