@@ -62,6 +62,21 @@ format_patch()
 # signing.
 git_am() { local tree=$1; shift; git -C "$tree" -c core.hooksPath=/dev/null -c commit.gpgSign=false am "$@"; }
 
+# selftests_only PATCH: does PATCH touch nothing but the kernel's
+# selftests (tools/testing/selftests/)?
+selftests_only() { ! patch_paths "$1" | grep -qv '^tools/testing/selftests/'; }
+
+# sparse_worktree GITDIR DIR REV PATH...: a worktree of the repository
+# GITDIR at DIR, detached at REV, with only PATH... checked out.
+sparse_worktree()
+{
+	local gitdir=$1 dir=$2 rev=$3
+	shift 3
+	git --git-dir="$gitdir" worktree add -q --no-checkout --detach "$dir" "$rev" 2>/dev/null &&
+		git -C "$dir" sparse-checkout set --no-cone "$@" 2>/dev/null &&
+		git -C "$dir" checkout -q --detach "$rev"
+}
+
 # patch_paths PATCH...: the files the patches touch.
 patch_paths() { sed -n 's|^diff --git a/\(.*\) b/.*|\1|p' "$@" | sort -u; }
 
