@@ -119,9 +119,14 @@ kernel_seed()
 # than three minutes per boot on the KASAN/lockdep kernel under TCG, and
 # the series changes nothing most of them exercise (they never rebind the
 # device): they run on (b) and (c); (d) runs only the DMA_BUF test.
+# vfio_pci_driver_test on igb (igb=VARIANT, see tools/qemu/run) runs on
+# (b) only and in one IOMMU mode: each of its cases maps and pins 1 GiB,
+# about 6 s under TCG, so that all five modes take 260 s per boot; what it
+# exercises besides binding the device, the series does not change.
 kernel_init_args()
 {
 	case $1 in
+	b) echo igb=iommufd ;;
 	d) echo selftests=vfio_pci_dmabuf_test ;;
 	esac
 }
@@ -152,3 +157,51 @@ qemu_accel()
 
 # rsync: make headers_install needs it.
 QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev rsync"
+
+# qemu_setup: set QEMU, the command that boots the guests, and QEMU_IGB, 1
+# when that QEMU has the igb device that vfio_pci_driver_test drives (QEMU
+# 8.0 added it), else the reason it has not.  The system's QEMU when it has
+# igb; else, on Debian, qemu-system-x86 of the release's backports suite,
+# fetched with apt (signatures checked against the system's keyring) and
+# unpacked into $CACHE/tools/qemu, not installed: with its firmware
+# directories first on the search path (-L); else the system's without igb.
+qemu_setup()
+{
+	local dir=$CACHE/tools/qemu bin
+	bin=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
+	QEMU=("$bin") QEMU_IGB=1
+	_qemu_has_igb && return 0
+	QEMU_IGB="$("$bin" --version | sed -n '1s/ (.*//p') has no igb device (QEMU 8.0 added it)"
+	with_lock qemu _qemu_fetch || true
+	if [ -x "$dir/usr/bin/qemu-system-x86_64" ]; then
+		QEMU=("$dir/usr/bin/qemu-system-x86_64" -L "$dir/usr/share/seabios" -L "$dir/usr/share/qemu")
+		if _qemu_has_igb; then
+			QEMU_IGB=1
+		else
+			QEMU=("$bin")
+		fi
+	fi
+}
+# (It exits 0 whether the device exists or not.)
+_qemu_has_igb() { "${QEMU[@]}" -machine none -device igb,help 2>/dev/null | grep -q '^igb options'; }
+_qemu_fetch()
+{
+	local dir=$CACHE/tools/qemu suite pkgs="qemu-system-x86 qemu-system-data seabios" p
+	[ ! -x "$dir/usr/bin/qemu-system-x86_64" ] || return 0
+	suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ -n "$suite" ] && command -v apt-get >/dev/null || return 1
+	info "fetching $pkgs from $suite-backports (the system's QEMU has no igb)"
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	if ! apt_private qemu "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite-backports main" ||
+	   ! (cd "$dir.tmp" && apt-get "${APT_OPTS[@]}" -q -t "$suite-backports" download $pkgs) >"$CACHE/apt-qemu/download.log" 2>&1; then
+		rm -rf "$dir.tmp"
+		return 1
+	fi
+	for p in "$dir.tmp"/*.deb; do
+		dpkg-deb -x "$p" "$dir.tmp/root" || return 1
+	done
+	rm -rf "$dir"
+	mv "$dir.tmp/root" "$dir"
+	ls "$dir.tmp"/*.deb | sed 's|.*/||' >"$dir/debs"
+	rm -rf "$dir.tmp"
+}

@@ -25,9 +25,11 @@
  * Arguments (kernel command line after "--"): cycles=N (rebind cycles,
  * default 50), open_every=N (open the device, check BAR0 and, where
  * supported, export a DMABUF every N cycles, default 5), selftests=0 (do
- * not run the selftests), selftests=NAME (run only the selftest NAME).
- * Executables in /selftests are run with the device's address, in the
- * order of /selftests/list.
+ * not run the selftests), selftests=NAME (run only the selftest NAME),
+ * igb=VARIANT (run vfio_pci_driver_test on the igb NIC, 8086:10c9, in
+ * that IOMMU mode only: libvfio has a driver for igb, none for edu).
+ * Executables in /selftests are run with edu's address (igb's for
+ * vfio_pci_driver_test with igb=), in the order of /selftests/list.
  */
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
@@ -44,6 +46,8 @@
 
 static unsigned int verdict;
 static char bdf[32];
+static char igb_bdf[32];
+static const char *igb_variant;
 static char devdir[96];
 static int kmsg = -1, kmsg_w = -1;
 static int devres_add, devres_rel, splats;
@@ -194,7 +198,8 @@ static struct dirent *next_entry(DIR *d)
 	return res;
 }
 
-static int find_edu(void)
+/* The address of the first PCI device VENDOR:DEVICE into OUT (32 bytes). */
+static int find_pci(unsigned int vendor, unsigned int device, char *out)
 {
 	struct dirent *de;
 	char path[128];
@@ -206,18 +211,48 @@ static int find_edu(void)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", de->d_name);
-		if (read_hex(path) != 0x1234)
+		if (read_hex(path) != vendor)
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", de->d_name);
-		if (read_hex(path) != 0x11e8)
+		if (read_hex(path) != device)
 			continue;
-		strncpy(bdf, de->d_name, sizeof(bdf) - 1);
-		snprintf(devdir, sizeof(devdir), "/sys/bus/pci/devices/%s", bdf);
+		strncpy(out, de->d_name, 31);
 		closedir(d);
 		return 0;
 	}
 	closedir(d);
 	return -1;
+}
+
+static int find_edu(void)
+{
+	if (find_pci(0x1234, 0x11e8, bdf))
+		return -1;
+	snprintf(devdir, sizeof(devdir), "/sys/bus/pci/devices/%s", bdf);
+	return 0;
+}
+
+/* Bind igb, if there is one and no driver has it, to vfio-pci. */
+static void bind_igb(void)
+{
+	char path[128], link[128];
+
+	if (find_pci(0x8086, 0x10c9, igb_bdf)) {
+		say("no igb device (8086:10c9): vfio_pci_driver_test runs on edu");
+		return;
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", igb_bdf);
+	write_file(path, "vfio-pci");
+	write_file("/sys/bus/pci/drivers_probe", igb_bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", igb_bdf);
+	memset(link, 0, sizeof(link));
+	if (readlink(path, link, sizeof(link) - 1) < 0 || !strstr(link, "/vfio-pci")) {
+		say("igb at %s: binding to vfio-pci failed", igb_bdf);
+		verdict |= E_SELFTEST;
+		igb_bdf[0] = 0;
+		return;
+	}
+	say("igb at %s, bound to vfio-pci", igb_bdf);
 }
 
 static int driver_is(const char *name)
@@ -654,25 +689,38 @@ static void run_selftests(const char *only)
 {
 	char list[1024], *name, *next, path[128], bdfarg[64], env[64];
 	int pass = 0, skip = 0, fail = 0, status;
+	const char *dev;
 	pid_t pid;
 
 	if (read_file("/selftests/list", list, sizeof(list)) <= 0)
 		return;
-	snprintf(env, sizeof(env), "VFIO_SELFTESTS_BDF=%s", bdf);
-	strncpy(bdfarg, bdf, sizeof(bdfarg) - 1);
 	for (name = list; name && *name; name = next) {
 		next = strchr(name, '\n');
 		if (next)
 			*next++ = 0;
 		if (!*name || (only && strcmp(name, only)))
 			continue;
+		dev = bdf;
+		if (igb_bdf[0] && !strcmp(name, "vfio_pci_driver_test"))
+			dev = igb_bdf;
+		snprintf(env, sizeof(env), "VFIO_SELFTESTS_BDF=%s", dev);
+		snprintf(bdfarg, sizeof(bdfarg), "%s", dev);
 		snprintf(path, sizeof(path), "/selftests/%s", name);
-		say("selftest %s: start", name);
+		if (dev == bdf)
+			say("selftest %s: start on %s (edu)", name, dev);
+		else
+			say("selftest %s: start on %s (igb), -v %s", name, dev, igb_variant);
 		step(name);
 		pid = fork();
 		if (pid == 0) {
-			char *argv[] = { path, bdfarg, NULL };
+			char *argv[] = { path, bdfarg, NULL, NULL, NULL };
 			char *envp[] = { env, "PATH=/", NULL };
+
+			if (dev != bdf) {
+				argv[1] = "-v";
+				argv[2] = (char *)igb_variant;
+				argv[3] = bdfarg;
+			}
 
 			execve(path, argv, envp);
 			say("selftest %s: execve: errno %d", name, errno);
@@ -753,6 +801,8 @@ int main(int argc, char **argv)
 			only = argv[i] + 10;
 		else if (!strncmp(argv[i], "selftests=", 10))
 			selftests = atoi(argv[i] + 10);
+		else if (!strncmp(argv[i], "igb=", 4))
+			igb_variant = argv[i] + 4;
 	}
 
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
@@ -795,6 +845,8 @@ int main(int argc, char **argv)
 	rebind_cycles(cycles, open_every);
 	if (selftests) {
 		step("selftests");
+		if (igb_variant && (!only || !strcmp(only, "vfio_pci_driver_test")))
+			bind_igb();
 		run_selftests(only);
 	}
 	drain_kmsg();
