@@ -165,6 +165,7 @@ QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev rsync"
 # fetched with apt (signatures checked against the system's keyring) and
 # unpacked into $CACHE/tools/qemu, not installed: with its firmware
 # directories first on the search path (-L); else the system's without igb.
+# P2PDMA_MIRROR, as for tools/base, names another Debian mirror.
 qemu_setup()
 {
 	local dir=$CACHE/tools/qemu bin
@@ -172,8 +173,9 @@ qemu_setup()
 	QEMU=("$bin") QEMU_IGB=1
 	_qemu_has_igb && return 0
 	QEMU_IGB="$("$bin" --version | sed -n '1s/ (.*//p') has no igb device (QEMU 8.0 added it)"
-	with_lock qemu _qemu_fetch || true
-	if [ -x "$dir/usr/bin/qemu-system-x86_64" ]; then
+	if ! with_lock qemu _qemu_fetch; then
+		QEMU_IGB="$QEMU_IGB, and none could be fetched from the backports (see $CACHE/apt-qemu)"
+	elif [ -x "$dir/usr/bin/qemu-system-x86_64" ]; then
 		QEMU=("$dir/usr/bin/qemu-system-x86_64" -L "$dir/usr/share/seabios" -L "$dir/usr/share/qemu")
 		if _qemu_has_igb; then
 			QEMU_IGB=1
@@ -192,13 +194,13 @@ _qemu_fetch()
 	[ -n "$suite" ] && command -v apt-get >/dev/null || return 1
 	info "fetching $pkgs from $suite-backports (the system's QEMU has no igb)"
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-	if ! apt_private qemu "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite-backports main" ||
+	if ! apt_private qemu "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${P2PDMA_MIRROR:-http://deb.debian.org/debian} $suite-backports main" ||
 	   ! (cd "$dir.tmp" && apt-get "${APT_OPTS[@]}" -q -t "$suite-backports" download $pkgs) >"$CACHE/apt-qemu/download.log" 2>&1; then
 		rm -rf "$dir.tmp"
 		return 1
 	fi
 	for p in "$dir.tmp"/*.deb; do
-		dpkg-deb -x "$p" "$dir.tmp/root" || return 1
+		dpkg-deb -x "$p" "$dir.tmp/root" || { rm -rf "$dir.tmp"; return 1; }
 	done
 	rm -rf "$dir"
 	mv "$dir.tmp/root" "$dir"
