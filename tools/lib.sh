@@ -130,11 +130,8 @@ splice_cover()
 # with the one command that would.
 need_pkgs()
 {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
-	done
+	local missing=()
+	read -r -a missing <<<"$(missing_pkgs "$@")"
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" != 0 ]; then
 		die "missing packages; run: sudo apt-get install ${missing[*]}"
@@ -202,8 +199,27 @@ sparse_bin()
 	return 0
 }
 
+# pkgs GROUP...: the Debian packages of those groups of tools/packages.
+pkgs()
+{
+	local g all=
+	for g in "$@"; do
+		all="$all $(awk -v g="$g" '$1 == g { for (i = 2; i <= NF; i++) print $i; f = 1 }
+			END { exit !f }' "$TOP/tools/packages")" || die "no package group '$g' in tools/packages"
+	done
+	echo $all | tr ' ' '\n' | sort -u | paste -sd' ' -
+}
+# missing_pkgs PKG...: those of them that are not installed.
+missing_pkgs()
+{
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || echo "$p"
+	done | paste -sd' ' -
+}
 # Packages every kernel build here needs.
-BUILD_PKGS="gcc make bc flex bison libelf-dev libssl-dev ccache git perl python3 cpio kmod xz-utils"
+BUILD_PKGS=$(pkgs build)
 
 # TAP output for checks.  A check prints "ok DESCRIPTION" or
 # "not ok DESCRIPTION # REASON" lines; tools/check numbers them, times each

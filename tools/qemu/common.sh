@@ -155,8 +155,8 @@ qemu_accel()
 	fi
 }
 
-# rsync: make headers_install needs it.
-QEMU_PKGS="qemu-system-x86 cpio uuid-dev libc6-dev rsync"
+# tools/packages; rsync: make headers_install needs it.
+QEMU_PKGS=$(pkgs qemu)
 
 # qemu_setup: set QEMU, the command that boots the guests, and QEMU_IGB, 1
 # when that QEMU has the igb device that vfio_pci_driver_test drives (QEMU
