@@ -26,9 +26,10 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 # Worktree checkouts give headers fresh timestamps; without this ccache
 # would fall back from direct mode to running the preprocessor.
 export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
-# DEPEND=1 before kbuild: ccache's depend mode, for builds that are made
-# once and then kept up to date in their own build directory (the QEMU
-# kernels, the cross and randconfig builds).  A miss then costs the
+# P2PDMA_CCACHE_DEPEND=1 before kbuild: ccache's depend mode, for builds
+# that are made once per configuration and then kept up to date in their
+# own build directory (the QEMU kernels, the cross builds, the randconfig
+# builds of the day).  A miss then costs the
 # compile alone, without a preprocessor run for the hash, which here adds
 # a third to the CPU time of a cold build.  The allmodconfig walk of
 # 30-build keeps the default mode: a header that a patch changes without
@@ -312,7 +313,7 @@ kbuild()
 	esac
 	mkdir -p "$out"
 	# (For ccache, a boolean variable set to anything, 0 included, is true.)
-	[ "${DEPEND:-}" = 1 ] && dep=(CCACHE_DEPEND=1)
+	[ "${P2PDMA_CCACHE_DEPEND:-}" = 1 ] && dep=(CCACHE_DEPEND=1)
 	env "${dep[@]}" CCACHE_BASEDIR="$CACHE" make -C "$tree" O="$out" ARCH="$arch" \
 		${cross:+CROSS_COMPILE=$cross} CC="ccache ${cross}gcc" \
 		HOSTCC="ccache gcc" -j"$(nproc)" "$@"

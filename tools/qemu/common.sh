@@ -168,21 +168,23 @@ QEMU_PKGS=$(pkgs qemu)
 # P2PDMA_MIRROR, as for tools/base, names another Debian mirror.
 qemu_setup()
 {
-	local dir=$CACHE/tools/qemu bin
+	local dir=$CACHE/tools/qemu bin err
 	bin=$(command -v qemu-system-x86_64) || die "no qemu-system-x86_64"
 	QEMU=("$bin") QEMU_IGB=1
 	_qemu_has_igb && return 0
 	QEMU_IGB="$("$bin" --version | sed -n '1s/ (.*//p') has no igb device (QEMU 8.0 added it)"
 	if ! with_lock qemu _qemu_fetch; then
-		QEMU_IGB="$QEMU_IGB, and none could be fetched from the backports (see $CACHE/apt-qemu)"
-	elif [ -x "$dir/usr/bin/qemu-system-x86_64" ]; then
-		QEMU=("$dir/usr/bin/qemu-system-x86_64" -L "$dir/usr/share/seabios" -L "$dir/usr/share/qemu")
-		if _qemu_has_igb; then
-			QEMU_IGB=1
-		else
-			QEMU=("$bin")
-		fi
+		QEMU_IGB="$QEMU_IGB, and none could be fetched from the backports (see $CACHE/apt-qemu; tried again an hour after the last try)"
+		return 0
 	fi
+	QEMU=("$dir/usr/bin/qemu-system-x86_64" -L "$dir/usr/share/seabios" -L "$dir/usr/share/qemu")
+	if _qemu_has_igb; then
+		QEMU_IGB=1
+		return 0
+	fi
+	err=$("${QEMU[@]}" -machine none -device igb,help 2>&1 >/dev/null | head -n 1)
+	QEMU=("$bin")
+	QEMU_IGB="$QEMU_IGB, and the one fetched into $dir does not run it${err:+: $err}"
 }
 # (It exits 0 whether the device exists or not.)
 _qemu_has_igb() { "${QEMU[@]}" -machine none -device igb,help 2>/dev/null | grep -q '^igb options'; }
@@ -190,20 +192,25 @@ _qemu_fetch()
 {
 	local dir=$CACHE/tools/qemu suite pkgs="qemu-system-x86 qemu-system-data seabios" p
 	[ ! -x "$dir/usr/bin/qemu-system-x86_64" ] || return 0
+	# A failed fetch is not tried again by every boot of this run.
+	[ -z "$(find "$dir.failed" -mmin -60 2>/dev/null)" ] || return 1
 	suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
-	[ -n "$suite" ] && command -v apt-get >/dev/null || return 1
+	if [ -z "$suite" ] || ! command -v apt-get >/dev/null; then
+		: >"$dir.failed"
+		return 1
+	fi
 	info "fetching $pkgs from $suite-backports (the system's QEMU has no igb)"
 	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
 	if ! apt_private qemu "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${P2PDMA_MIRROR:-http://deb.debian.org/debian} $suite-backports main" ||
 	   ! (cd "$dir.tmp" && apt-get "${APT_OPTS[@]}" -q -t "$suite-backports" download $pkgs) >"$CACHE/apt-qemu/download.log" 2>&1; then
 		rm -rf "$dir.tmp"
+		: >"$dir.failed"
 		return 1
 	fi
 	for p in "$dir.tmp"/*.deb; do
-		dpkg-deb -x "$p" "$dir.tmp/root" || { rm -rf "$dir.tmp"; return 1; }
+		dpkg-deb -x "$p" "$dir.tmp/root" || { rm -rf "$dir.tmp"; : >"$dir.failed"; return 1; }
 	done
-	rm -rf "$dir"
-	mv "$dir.tmp/root" "$dir"
-	ls "$dir.tmp"/*.deb | sed 's|.*/||' >"$dir/debs"
-	rm -rf "$dir.tmp"
+	ls "$dir.tmp"/*.deb | sed 's|.*/||' >"$dir.tmp/root/debs"
+	{ rm -rf "$dir" && mv "$dir.tmp/root" "$dir" && rm -rf "$dir.tmp" "$dir.failed"; } ||
+		{ rm -rf "$dir" "$dir.tmp"; return 1; }
 }

@@ -198,8 +198,8 @@ static struct dirent *next_entry(DIR *d)
 	return res;
 }
 
-/* The address of the first PCI device VENDOR:DEVICE into OUT (32 bytes). */
-static int find_pci(unsigned int vendor, unsigned int device, char *out)
+/* The address of the first PCI device VENDOR:DEVICE into OUT. */
+static int find_pci(unsigned int vendor, unsigned int device, char *out, size_t size)
 {
 	struct dirent *de;
 	char path[128];
@@ -216,7 +216,7 @@ static int find_pci(unsigned int vendor, unsigned int device, char *out)
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", de->d_name);
 		if (read_hex(path) != device)
 			continue;
-		strncpy(out, de->d_name, 31);
+		snprintf(out, size, "%s", de->d_name);
 		closedir(d);
 		return 0;
 	}
@@ -226,18 +226,18 @@ static int find_pci(unsigned int vendor, unsigned int device, char *out)
 
 static int find_edu(void)
 {
-	if (find_pci(0x1234, 0x11e8, bdf))
+	if (find_pci(0x1234, 0x11e8, bdf, sizeof(bdf)))
 		return -1;
 	snprintf(devdir, sizeof(devdir), "/sys/bus/pci/devices/%s", bdf);
 	return 0;
 }
 
-/* Bind igb, if there is one and no driver has it, to vfio-pci. */
+/* Bind igb, if there is one, to vfio-pci (the guest has no igb driver). */
 static void bind_igb(void)
 {
 	char path[128], link[128];
 
-	if (find_pci(0x8086, 0x10c9, igb_bdf)) {
+	if (find_pci(0x8086, 0x10c9, igb_bdf, sizeof(igb_bdf))) {
 		say("no igb device (8086:10c9): vfio_pci_driver_test runs on edu");
 		return;
 	}
