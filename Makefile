@@ -12,6 +12,12 @@
 # make results		put the last measurements into the cover letter,
 #			Kconfig.patch-notes and TESTING
 # make sweep N=1000	a large Kconfig randconfig sweep
+#
+# In the environment: P2PDMA_CACHE=dir (default ~/.cache/p2pdma-series),
+# P2PDMA_JOBS=n job slots shared by every build and boot of make check
+# (default: the number of CPUs), P2PDMA_LIMIT_SCALE=p every check's time
+# limit (three times its cold time in tools/settings, plus ten minutes)
+# scaled to p percent.
 
 KERNEL ?=
 BASE ?=

@@ -26,15 +26,17 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 # Worktree checkouts give headers fresh timestamps; without this ccache
 # would fall back from direct mode to running the preprocessor.
 export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
+# The hash of a header that no checkout touched is reused across objects
+# and runs (keyed by inode, size and times) instead of being computed for
+# every object that includes it.
+export CCACHE_INODECACHE=1
 # P2PDMA_CCACHE_DEPEND=1 before kbuild: ccache's depend mode, for builds
 # that are made once per configuration and then kept up to date in their
 # own build directory (the QEMU kernels, the cross builds, the randconfig
 # builds of the day).  A miss then costs the
 # compile alone, without a preprocessor run for the hash, which here adds
 # a third to the CPU time of a cold build.  The allmodconfig walk of
-# 30-build keeps the default mode: a header that a patch changes without
-# changing what it expands to (pci.h at patch 2 on x86_64) then costs its
-# includers the preprocessor only, not a compile.
+# 30-build picks the mode per step (see there).
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=p2pdma KBUILD_BUILD_HOST=series
 export LC_ALL=C
@@ -227,10 +229,10 @@ BUILD_PKGS=$(pkgs build)
 # check and prints the totals.  Anything else a check prints should start
 # with "# ".
 ok()   { echo "ok $1"; }
-fail() { echo "not ok $1${2:+ # $2}"; FAILED=1; }
+fail() { echo "not ok $1${2:+ # $2}"; FAILED=1; NFAILED=$((NFAILED + 1)); }
 skip() { echo "ok $1 # SKIP $2"; }
 note() { sed 's/^/# /'; }
-FAILED=0
+FAILED=0 NFAILED=0
 
 # Trees.  base_tree and series_tree print the path of a worktree holding the
 # base and the base with the series applied (the patches as in patches/, not
@@ -297,6 +299,12 @@ in_obj()
 	} | grep -q "\(^\|/\)$(basename "$obj")$"
 }
 
+# unmet_syms LOG: the symbols kconfig warns about in LOG.
+unmet_syms()
+{
+	sed -n 's/.*unmet direct dependencies detected for \([A-Za-z0-9_]*\).*/\1/p' "$1" | sort -u
+}
+
 # count_lines TEXT: how many non-empty lines TEXT has.
 count_lines() { printf '%s' "$1" | grep -c . || true; }
 
@@ -304,7 +312,7 @@ count_lines() { printf '%s' "$1" | grep -c . || true; }
 # compilers (ccache, cross compilers for arm and arm64) and an O= directory.
 kbuild()
 {
-	local tree=$1 out=$2 arch=$3 cross= dep=()
+	local tree=$1 out=$2 arch=$3 cross=
 	shift 3
 	case $arch in
 	arm)	cross=arm-linux-gnueabihf- ;;
@@ -312,11 +320,131 @@ kbuild()
 	s390)	cross=s390x-linux-gnu- ;;
 	esac
 	mkdir -p "$out"
-	# (For ccache, a boolean variable set to anything, 0 included, is true.)
-	[ "${P2PDMA_CCACHE_DEPEND:-}" = 1 ] && dep=(CCACHE_DEPEND=1)
-	env "${dep[@]}" CCACHE_BASEDIR="$CACHE" make -C "$tree" O="$out" ARCH="$arch" \
-		${cross:+CROSS_COMPILE=$cross} CC="ccache ${cross}gcc" \
-		HOSTCC="ccache gcc" -j"$(nproc)" "$@"
+	(
+		# (For ccache, a boolean variable set to anything, 0 included,
+		# is true.)
+		[ "${P2PDMA_CCACHE_DEPEND:-}" != 1 ] || export CCACHE_DEPEND=1
+		export CCACHE_BASEDIR=$CACHE
+		# Only configuration targets (allmodconfig, randconfig, ...):
+		# kconfig is one process, in the configuration slot.
+		local a run=pmake
+		for a in "$@"; do
+			case $a in -*|*=*) ;; *config) run=conf_make ;; *) run=pmake; break ;; esac
+		done
+		$run -C "$tree" O="$out" ARCH="$arch" \
+			${cross:+CROSS_COMPILE=$cross} CC="ccache ${cross}gcc" \
+			HOSTCC="ccache gcc" "$@"
+	)
+}
+
+# The allmodconfig build that 30-build walks through the series and that
+# 'make' builds at its tip.  ALLMOD_DIRS: every directory with a user of
+# the provider API.
+ALLMOD_DIRS="drivers/pci/ drivers/vfio/ drivers/dma-buf/ drivers/infiniband/hw/mlx5/"
+# WALK_TREE: the worktree the walk steps through the series in, and where
+# 'make' builds the tip, so that 30-build finds 'make''s objects in
+# allmod_out ARCH and ccache under the same paths (flock of
+# $CACHE/locks/walk while either uses them).
+WALK_TREE=$TREES/walk
+allmod_out() { echo "$BUILDS/allmod-$1"; }
+# allmod_build TREE OUT ARCH [keep-config]: allmodconfig without
+# CONFIG_WERROR, then W=1 of ALLMOD_DIRS.  keep-config: OUT's .config is
+# already what allmodconfig gives for TREE (no Kconfig file differs from
+# the tree it was made for).
+allmod_build()
+{
+	local tree=$1 out=$2 arch=$3
+	if [ "${4:-}" != keep-config ]; then
+		kbuild "$tree" "$out" "$arch" -s allmodconfig &&
+			"$tree/scripts/config" --file "$out/.config" -d WERROR &&
+			kbuild "$tree" "$out" "$arch" -s olddefconfig || return
+	fi
+	kbuild "$tree" "$out" "$arch" W=1 $ALLMOD_DIRS
+}
+
+# Job slots.  tools/check opens one GNU make jobserver for the whole run:
+# a pipe holding one token per CPU (P2PDMA_JOBS, default nproc), its file
+# descriptor in P2PDMA_JOBS_FD and its name in P2PDMA_JOBS_FIFO.  Every
+# build and every QEMU boot of the run holds a slot while it runs, and
+# make takes the slots of its further jobs from the same pipe, so that
+# checks running side by side never run more compilers than there are
+# CPUs.  Configuring a kernel (kconfig: one process, seconds) takes the
+# one configuration slot instead (P2PDMA_CONF_FIFO), so that it does not
+# wait behind a build that holds the job slots for minutes; configurations
+# run one at a time, beside the builds.  A tool run on its own, outside
+# tools/check, gives make -j$(nproc) as before.
+jobs_open()
+{
+	local n=${P2PDMA_JOBS:-$(nproc)}
+	case $n in ''|*[!0-9]*|0) die "P2PDMA_JOBS must be a positive number, not '$n'" ;; esac
+	# A run inside a run (17-bad-input's stand-in) shares the outer slots.
+	! jobs_ok || return 0
+	P2PDMA_JOBS_FIFO=$(mktemp -u "$CACHE/locks/jobs.XXXXXX")
+	P2PDMA_CONF_FIFO=$P2PDMA_JOBS_FIFO.conf
+	mkfifo "$P2PDMA_JOBS_FIFO" "$P2PDMA_CONF_FIFO"
+	exec {P2PDMA_JOBS_FD}<>"$P2PDMA_JOBS_FIFO" {P2PDMA_CONF_FD}<>"$P2PDMA_CONF_FIFO"
+	export P2PDMA_JOBS_FD P2PDMA_JOBS_FIFO P2PDMA_CONF_FD P2PDMA_CONF_FIFO \
+		P2PDMA_JOBS=$n P2PDMA_JOBS_OWNER=$BASHPID
+	jobs_refill
+}
+# jobs_close: remove the pipes' names (the owner, at the end of the run).
+jobs_close()
+{
+	[ "${P2PDMA_JOBS_OWNER:-}" != "$BASHPID" ] || rm -f "$P2PDMA_JOBS_FIFO" "$P2PDMA_CONF_FIFO"
+}
+# jobs_refill: put every token back, for when nothing runs.
+jobs_refill()
+{
+	local t
+	[ "${P2PDMA_JOBS_OWNER:-}" = "$BASHPID" ] || return 0
+	while read -r -t 0.1 -n 1 -u "$P2PDMA_JOBS_FD" t; do :; done
+	while read -r -t 0.1 -n 1 -u "$P2PDMA_CONF_FD" t; do :; done
+	printf "%${P2PDMA_JOBS}s" "" | tr ' ' + >&"$P2PDMA_JOBS_FD"
+	printf + >&"$P2PDMA_CONF_FD"
+}
+# jobs_topup: a check was killed and may have taken slots along: give back
+# as many as there are, rather than let the rest of the run wait for them
+# (at worst it runs more jobs than CPUs until jobs_refill).
+jobs_topup()
+{
+	[ "${P2PDMA_JOBS_OWNER:-}" = "$BASHPID" ] || return 0
+	printf "%${P2PDMA_JOBS}s" "" | tr ' ' + >&"$P2PDMA_JOBS_FD"
+	printf + >&"$P2PDMA_CONF_FD"
+}
+jobs_ok() { [ -n "${P2PDMA_JOBS_FD:-}" ] && [ -p "${P2PDMA_JOBS_FIFO:-}" ] && [ -p "${P2PDMA_CONF_FIFO:-}" ] && { true >&"$P2PDMA_JOBS_FD"; } 2>/dev/null; }
+# with_slot COMMAND...: run COMMAND in one job slot, once one is free.  The
+# token is read through a descriptor of its own, which blocks as make's
+# own reads do (make makes the shared one non-blocking): waiting in line
+# with make's jobs rather than polling behind them.
+with_slot() { _slot "${P2PDMA_JOBS_FIFO:-}" "${P2PDMA_JOBS_FD:-}" "$@"; }
+# with_conf_slot COMMAND...: the same with the configuration slot.
+with_conf_slot() { _slot "${P2PDMA_CONF_FIFO:-}" "${P2PDMA_CONF_FD:-}" "$@"; }
+_slot()
+{
+	local _slot_fifo=$1 _slot_fd=$2 _slot_t= _slot_rc=0
+	shift 2
+	jobs_ok || { "$@"; return; }
+	until [ -n "$_slot_t" ]; do
+		# (The run ended under us: no slots to wait for.)
+		[ -p "$_slot_fifo" ] || { "$@"; return; }
+		read -r -n 1 _slot_t <"$_slot_fifo" || sleep 0.1
+	done
+	"$@" || _slot_rc=$?
+	printf %s "$_slot_t" >&"$_slot_fd"
+	return $_slot_rc
+}
+# conf_make ARGS...: make of configuration targets, in the configuration
+# slot of the run.
+conf_make() { MAKEFLAGS= with_conf_slot make "$@"; }
+# pmake ARGS...: make in the run's slots, or with -j$(nproc) outside a run.
+pmake()
+{
+	if jobs_ok; then
+		MAKEFLAGS=" -j$P2PDMA_JOBS --jobserver-auth=$P2PDMA_JOBS_FD,$P2PDMA_JOBS_FD" \
+			with_slot make "$@"
+	else
+		make -j"$(nproc)" "$@"
+	fi
 }
 
 # Where checks leave what they measured, for tools/results to put into the
