@@ -2,7 +2,9 @@
 #
 # make			fetch the base, apply and build the series, write the
 #			mails to out/ (KERNEL=/path/to/linux [BASE=rev] to use
-#			your own git tree; VERSION=n for "PATCH vn";
+#			your own git tree, APPLY_UPSTREAM=1 to put
+#			upstream/series below the series there; VERSION=n
+#			for "PATCH vn";
 #			AUTHOR="Name <addr>" for the sender)
 # make check		the proof: every check in tools/checks/, TAP output
 #			(KERNEL=... [BASE=...]: the checks that need only a

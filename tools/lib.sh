@@ -17,7 +17,7 @@ BASE_REPO=$CACHE/linux/.git	# repository holding the imported base; no checkout
 TREES=$CACHE/trees		# git worktrees: series, base, bisect
 BUILDS=$CACHE/build		# O= build directories, one per kernel
 RESULTS=$CACHE/results		# what the last run measured
-BASE_REF=refs/tags/p2pdma-base	# Debian's 7.3.4 + the prerequisites
+BASE_REF=refs/tags/p2pdma-base	# Debian's 7.3.4 + upstream/series
 DEBIAN_REF=refs/heads/debian	# Debian's 7.3.4 as imported
 SERIES_BRANCH=${SERIES_BRANCH:-p2pdma-core}
 
@@ -43,20 +43,23 @@ export LC_ALL=C
 
 # Commits the harness makes (git am) have a fixed committer, so that
 # nothing depends on the git identity of the machine; authors come from
-# the patches.
-export GIT_COMMITTER_NAME="p2pdma harness" GIT_COMMITTER_EMAIL=harness@p2pdma.invalid
+# the patches.  The harness is also the author of what it adds to
+# Debian's tree itself: the import, and upstream/.
+HARNESS_NAME="p2pdma harness" HARNESS_EMAIL=harness@p2pdma.invalid
+export GIT_COMMITTER_NAME=$HARNESS_NAME GIT_COMMITTER_EMAIL=$HARNESS_EMAIL
 
 die()  { echo "error: $*" >&2; exit 1; }
 info() { echo "==> $*" >&2; }
 
-# Patches in order, as listed in the series file, and the upstream
-# prerequisites of the base, as listed in prereqs.series.
+# Patches in order, as listed in the series file, and the harness's
+# commits that bring the Debian tree to upstream's text, as listed in
+# upstream/series.
 list_patches() { grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/$1" | sed "s|^|$TOP/|"; }
 series_patches() { list_patches series; }
-prereq_patches() { list_patches prereqs.series; }
+upstream_patches() { list_patches upstream/series; }
 # Patches that go to their maintainers on their own, each on the base.
 standalone_patches() { ls "$TOP"/standalone/*.patch 2>/dev/null || true; }
-prereqs_hash() { cat "$TOP/prereqs.series" $(prereq_patches) | sha256sum | cut -c1-16; }
+upstream_hash() { cat "$TOP/upstream/series" $(upstream_patches) | sha256sum | cut -c1-16; }
 
 # format_patch TREE ARGS...: git format-patch, whatever the user's git
 # configuration says about prefixes, sign-offs, signatures or recipients.
@@ -76,6 +79,24 @@ git_am() { local tree=$1; shift; git -C "$tree" -c core.hooksPath=/dev/null -c c
 # selftests_only PATCH: does PATCH touch nothing but the kernel's
 # selftests (tools/testing/selftests/)?
 selftests_only() { ! patch_paths "$1" | grep -qv '^tools/testing/selftests/'; }
+
+# kernel_repo KERNEL: the git directory in the cache where the harness
+# works on the user's tree KERNEL.  It borrows KERNEL's objects
+# (objects/info/alternates) and is made on first use; nothing is written
+# to KERNEL.
+kernel_repo()
+{
+	local objs dir
+	objs=$(cd "$1" && cd "$(git rev-parse --git-common-dir)" && pwd)/objects
+	dir=$CACHE/users/$(echo "$objs" | sha1sum | cut -c1-8)
+	if [ ! -d "$dir/.git" ]; then
+		git init -q "$dir" &&
+			git -C "$dir" symbolic-ref HEAD refs/heads/unused &&
+			git -C "$dir" config gc.auto 0
+	fi
+	echo "$objs" >"$dir/.git/objects/info/alternates"
+	echo "$dir/.git"
+}
 
 # sparse_worktree GITDIR DIR REV PATH...: a worktree of the repository
 # GITDIR at DIR, detached at REV, with only PATH... checked out.
@@ -238,7 +259,7 @@ FAILED=0 NFAILED=0
 # base and the base with the series applied (the patches as in patches/, not
 # the editing tree of 'make tree').  Both are reused while they are current,
 # so that build directories stay incremental.
-series_hash() { { prereqs_hash; cat "$TOP/series" $(series_patches); } | sha256sum | cut -c1-16; }
+series_hash() { { upstream_hash; cat "$TOP/series" $(series_patches); } | sha256sum | cut -c1-16; }
 
 # with_lock NAME COMMAND...: one harness process at a time changes a tree.
 with_lock()
