@@ -10,7 +10,7 @@ QEMU_LOCK=$TREES/qemu.lock
 # the same fragments: the kernel's own tiny configs, then these files of
 # tools/qemu/ in this order, resolved with allnoconfig.
 #
-#   a  i386, no ZONE_DEVICE, vfio-pci built in, no-IOMMU mode
+#   a  i386, no ZONE_DEVICE, vfio-pci (modules, as everywhere), no-IOMMU mode
 #   b  x86_64, ZONE_DEVICE + PCI_P2PDMA, vfio-pci, intel-iommu, iommufd
 #   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
 #   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
@@ -70,17 +70,17 @@ kernel_expect()
 {
 	local all= base= series=
 	case $1 in
-	a) all="VFIO_PCI=y VFIO_NOIOMMU=y !64BIT !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
+	a) all="VFIO_PCI=m VFIO_PCI_CORE=m VFIO_NOIOMMU=y !64BIT !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
 	   base="!PCI_P2PDMA_CORE"
 	   series="PCI_P2PDMA_CORE=y" ;;
-	b|d) all="VFIO_PCI=y ZONE_DEVICE=y PCI_P2PDMA=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y"
+	b|d) all="VFIO_PCI=m VFIO_PCI_CORE=m ZONE_DEVICE=y PCI_P2PDMA=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y"
 	   base="!PCI_P2PDMA_CORE"
 	   series="PCI_P2PDMA_CORE=y"
 	   [ "$1" = d ] && all="$all KASAN=y PROVE_LOCKING=y PROVE_RCU=y DEBUG_KMEMLEAK=y" ;;
-	c) all="VFIO_PCI=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
+	c) all="VFIO_PCI=m VFIO_PCI_CORE=m INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF"
 	   base="!PCI_P2PDMA_CORE"
 	   series="PCI_P2PDMA_CORE=y" ;;
-	e) all="VFIO_PCI=y ZONE_DEVICE=y PCI_P2PDMA=y !DMABUF_HEAPS"
+	e) all="VFIO_PCI=m VFIO_PCI_CORE=m ZONE_DEVICE=y PCI_P2PDMA=y !DMABUF_HEAPS"
 	   base="!PCI_P2PDMA_CORE !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF"
 	   series="PCI_P2PDMA_CORE=y !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF" ;;
 	n) all="!VFIO !VFIO_PCI !PCI_P2PDMA !PCI_P2PDMA_CORE !ZONE_DEVICE !DMA_SHARED_BUFFER" ;;

@@ -30,6 +30,8 @@
  * that IOMMU mode only: libvfio has a driver for igb, none for edu).
  * Executables in /selftests are run with edu's address (igb's for
  * vfio_pci_driver_test with igb=), in the order of /selftests/list.
+ * The modules in /modules (vfio-pci, see tools/qemu/vfio.config) are
+ * loaded first; one that does not load counts as E_BAR.
  */
 #include <linux/vfio.h>
 #include <linux/iommufd.h>
@@ -196,6 +198,55 @@ static struct dirent *next_entry(DIR *d)
 	if (readdir_r(d, &ent, &res) || !res)
 		return NULL;
 	return res;
+}
+
+/*
+ * Load every module in /modules, in passes until a pass loads none: a
+ * module whose dependencies are not in yet fails and is tried again in
+ * the next pass, so that no order needs to be known.
+ */
+static void load_modules(void)
+{
+	static char names[16][64];
+	int n = 0, loaded, i, fd, err = 0;
+	struct dirent *e;
+	char path[96];
+	DIR *d;
+
+	d = opendir("/modules");
+	if (!d)
+		return;
+	while ((e = next_entry(d)) && n < 16)
+		if (strlen(e->d_name) > 3 && strlen(e->d_name) < sizeof(names[0]) &&
+		    !strcmp(e->d_name + strlen(e->d_name) - 3, ".ko"))
+			strcpy(names[n++], e->d_name);
+	closedir(d);
+	do {
+		loaded = 0;
+		for (i = 0; i < n; i++) {
+			if (!names[i][0])
+				continue;
+			snprintf(path, sizeof(path), "/modules/%s", names[i]);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 && !syscall(__NR_finit_module, fd, "", 0)) {
+				names[i][0] = 0;
+				loaded++;
+			} else {
+				err = errno;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+	} while (loaded);
+	for (i = 0, loaded = 0; i < n; i++) {
+		if (names[i][0]) {
+			say("module %s: cannot load it (errno %d)", names[i], err);
+			verdict |= E_BAR;
+		} else {
+			loaded++;
+		}
+	}
+	say("modules: %d of %d loaded", loaded, n);
 }
 
 /* The address of the first PCI device VENDOR:DEVICE into OUT. */
@@ -812,6 +863,7 @@ int main(int argc, char **argv)
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	kmsg_w = open("/dev/kmsg", O_WRONLY);
+	load_modules();
 
 	if (find_edu()) {
 		say("no edu device (1234:11e8) found");
