@@ -98,6 +98,22 @@ kernel_repo()
 	echo "$dir/.git"
 }
 
+# section_maintainers MAINTAINERS NAME: the M: entries of that section.
+section_maintainers()
+{
+	awk -v s="$2" '$0 == s { on = 1; next } on && /^$/ { exit } on && /^M:\t/ { sub(/^M:\t/, ""); print }' "$1"
+}
+
+# route KEY: the MAINTAINERS section that merges the mail KEY ("series"
+# or "standalone/NAME.patch"), from tools/route.
+route()
+{
+	local r
+	r=$(awk -F'\t+' -v k="$1" '$1 == k { print $2 }' "$TOP/tools/route")
+	[ -n "$r" ] || die "tools/route names no MAINTAINERS section for $1"
+	echo "$r"
+}
+
 # sparse_worktree GITDIR DIR REV PATH...: a worktree of the repository
 # GITDIR at DIR, detached at REV, with only PATH... checked out.
 sparse_worktree()
