@@ -378,6 +378,19 @@ kbuild()
 # 'make' builds at its tip.  ALLMOD_DIRS: every directory with a user of
 # the provider API.
 ALLMOD_DIRS="drivers/pci/ drivers/vfio/ drivers/dma-buf/ drivers/infiniband/hw/mlx5/"
+# includers: the files of tools/includers, the other includers of
+# linux/pci-p2pdma.h.  allmod_objs TREE OUT: the objects of those that
+# TREE has and OUT's .config builds.
+includers() { awk '!/^#/ && NF == 2 { print $1 }' "$TOP/tools/includers"; }
+allmod_objs()
+{
+	local f sym
+	[ -f "$2/.config" ] || { echo "allmod_objs: no $2/.config" >&2; return 1; }
+	awk '!/^#/ && NF == 2' "$TOP/tools/includers" | while read -r f sym; do
+		[ -f "$1/$f" ] && grep -q "^CONFIG_$sym=[ym]\$" "$2/.config" && echo "${f%.c}.o"
+	done
+	return 0
+}
 # WALK_TREE: the worktree the walk steps through the series in, and where
 # 'make' builds the tip, so that 30-build finds 'make''s objects in
 # allmod_out ARCH and ccache under the same paths (flock of
@@ -385,9 +398,9 @@ ALLMOD_DIRS="drivers/pci/ drivers/vfio/ drivers/dma-buf/ drivers/infiniband/hw/m
 WALK_TREE=$TREES/walk
 allmod_out() { echo "$BUILDS/allmod-$1"; }
 # allmod_build TREE OUT ARCH [keep-config]: allmodconfig without
-# CONFIG_WERROR, then W=1 of ALLMOD_DIRS.  keep-config: OUT's .config is
-# already what allmodconfig gives for TREE (no Kconfig file differs from
-# the tree it was made for).
+# CONFIG_WERROR, then W=1 of ALLMOD_DIRS and allmod_objs.  keep-config:
+# OUT's .config is already what allmodconfig gives for TREE (no Kconfig
+# file differs from the tree it was made for).
 allmod_build()
 {
 	local tree=$1 out=$2 arch=$3
@@ -396,7 +409,9 @@ allmod_build()
 			"$tree/scripts/config" --file "$out/.config" -d WERROR &&
 			kbuild "$tree" "$out" "$arch" -s olddefconfig || return
 	fi
-	kbuild "$tree" "$out" "$arch" W=1 $ALLMOD_DIRS
+	local objs
+	objs=$(allmod_objs "$tree" "$out") || return
+	kbuild "$tree" "$out" "$arch" W=1 $ALLMOD_DIRS $objs
 }
 
 # Job slots.  tools/check opens one GNU make jobserver for the whole run:
