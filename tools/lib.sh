@@ -378,15 +378,16 @@ kbuild()
 # 'make' builds at its tip.  ALLMOD_DIRS: every directory with a user of
 # the provider API.
 ALLMOD_DIRS="drivers/pci/ drivers/vfio/ drivers/dma-buf/ drivers/infiniband/hw/mlx5/"
-# includers: the files of tools/includers, the other includers of
-# linux/pci-p2pdma.h.  allmod_objs TREE OUT: the objects of those that
-# TREE has and OUT's .config builds.
-includers() { awk '!/^#/ && NF == 2 { print $1 }' "$TOP/tools/includers"; }
+# includers_table: "file symbol" lines of tools/includers, the other
+# includers of linux/pci-p2pdma.h; includers: their files.  allmod_objs
+# TREE OUT: the objects of those that TREE has and OUT's .config builds.
+includers_table() { awk '!/^#/ && NF == 2' "$TOP/tools/includers"; }
+includers() { includers_table | awk '{ print $1 }'; }
 allmod_objs()
 {
 	local f sym
 	[ -f "$2/.config" ] || { echo "allmod_objs: no $2/.config" >&2; return 1; }
-	awk '!/^#/ && NF == 2' "$TOP/tools/includers" | while read -r f sym; do
+	includers_table | while read -r f sym; do
 		[ -f "$1/$f" ] && grep -q "^CONFIG_$sym=[ym]\$" "$2/.config" && echo "${f%.c}.o"
 	done
 	return 0
