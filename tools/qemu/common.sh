@@ -135,11 +135,14 @@ kernel_seed()
 # (b) only and in one IOMMU mode: each of its cases maps and pins 1 GiB,
 # about 6 s under TCG, so that all five modes take 260 s per boot; what it
 # exercises besides binding the device, the series does not change.
+#
+# p2p=1: vfio_pci_dmabuf_test exports ivshmem's RAM BAR and igb copies
+# through the DMABUF, on the kernels with the export on both sides.
 kernel_init_args()
 {
 	case $1 in
-	b) echo igb=iommufd ;;
-	d) echo selftests=vfio_pci_dmabuf_test ;;
+	b) echo igb=iommufd p2p=1 ;;
+	d) echo selftests=vfio_pci_dmabuf_test p2p=1 ;;
 	esac
 }
 

@@ -27,9 +27,11 @@
  * supported, export a DMABUF every N cycles, default 5), selftests=0 (do
  * not run the selftests), selftests=NAME (run only the selftest NAME),
  * igb=VARIANT (run vfio_pci_driver_test on the igb NIC, 8086:10c9, in
- * that IOMMU mode only: libvfio has a driver for igb, none for edu).
- * Executables in /selftests are run with edu's address (igb's for
- * vfio_pci_driver_test with igb=), in the order of /selftests/list.
+ * that IOMMU mode only: libvfio has a driver for igb, none for edu),
+ * p2p=1 (run vfio_pci_dmabuf_test on ivshmem-plain, 1af4:1110, whose BAR2
+ * is RAM, with igb's address as the second one: igb copies to and from
+ * that BAR through the DMABUF).  Executables in /selftests are run with
+ * edu's address otherwise, in the order of /selftests/list.
  * The modules in /modules (vfio-pci, see tools/qemu/vfio.config) are
  * loaded first; one that does not load counts as E_BAR.
  */
@@ -50,6 +52,8 @@ static unsigned int verdict;
 static char bdf[32];
 static char igb_bdf[32];
 static const char *igb_variant;
+static char ivshmem_bdf[32];
+static int p2p;
 static char devdir[96];
 static int kmsg = -1, kmsg_w = -1;
 static int devres_add, devres_rel, splats;
@@ -283,27 +287,38 @@ static int find_edu(void)
 	return 0;
 }
 
-/* Bind igb, if there is one, to vfio-pci (the guest has no igb driver). */
-static void bind_igb(void)
+/*
+ * Bind the first VENDOR:DEVICE, NAME, to vfio-pci (the guest has no driver
+ * for it), its address into OUT; OUT is empty if there is none or binding
+ * failed, the latter an E_SELFTEST.
+ */
+static void bind_other(const char *name, unsigned int vendor, unsigned int device,
+		       char *out, size_t size)
 {
 	char path[128], link[128];
 
-	if (find_pci(0x8086, 0x10c9, igb_bdf, sizeof(igb_bdf))) {
-		say("no igb device (8086:10c9): vfio_pci_driver_test runs on edu");
+	if (find_pci(vendor, device, out, size)) {
+		say("no %s device (%04x:%04x)", name, vendor, device);
+		out[0] = 0;
 		return;
 	}
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", igb_bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", out);
 	write_file(path, "vfio-pci");
-	write_file("/sys/bus/pci/drivers_probe", igb_bdf);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", igb_bdf);
+	write_file("/sys/bus/pci/drivers_probe", out);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", out);
 	memset(link, 0, sizeof(link));
 	if (readlink(path, link, sizeof(link) - 1) < 0 || !strstr(link, "/vfio-pci")) {
-		say("igb at %s: binding to vfio-pci failed", igb_bdf);
+		say("%s at %s: binding to vfio-pci failed", name, out);
 		verdict |= E_SELFTEST;
-		igb_bdf[0] = 0;
+		out[0] = 0;
 		return;
 	}
-	say("igb at %s, bound to vfio-pci", igb_bdf);
+	/* What VFIO_DEVICE_RESET would do: "bus" is a secondary bus reset. */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", out);
+	memset(link, 0, sizeof(link));
+	if (read_file(path, link, sizeof(link)) <= 0)
+		strcpy(link, "none");
+	say("%s at %s, bound to vfio-pci, reset_method %s", name, out, link);
 }
 
 static int driver_is(const char *name)
@@ -752,25 +767,32 @@ static void run_selftests(const char *only)
 		if (!*name || (only && strcmp(name, only)))
 			continue;
 		dev = bdf;
-		if (igb_bdf[0] && !strcmp(name, "vfio_pci_driver_test"))
+		if (igb_variant && igb_bdf[0] && !strcmp(name, "vfio_pci_driver_test"))
 			dev = igb_bdf;
+		if (p2p && ivshmem_bdf[0] && !strcmp(name, "vfio_pci_dmabuf_test"))
+			dev = ivshmem_bdf;
 		snprintf(env, sizeof(env), "VFIO_SELFTESTS_BDF=%s", dev);
 		snprintf(bdfarg, sizeof(bdfarg), "%s", dev);
 		snprintf(path, sizeof(path), "/selftests/%s", name);
 		if (dev == bdf)
 			say("selftest %s: start on %s (edu)", name, dev);
-		else
+		else if (dev == igb_bdf)
 			say("selftest %s: start on %s (igb), -v %s", name, dev, igb_variant);
+		else
+			say("selftest %s: start on %s (ivshmem), copying with %s (igb)",
+			    name, dev, igb_bdf[0] ? igb_bdf : "none");
 		step(name);
 		pid = fork();
 		if (pid == 0) {
 			char *argv[] = { path, bdfarg, NULL, NULL, NULL };
 			char *envp[] = { env, "PATH=/", NULL };
 
-			if (dev != bdf) {
+			if (dev == igb_bdf) {
 				argv[1] = "-v";
 				argv[2] = (char *)igb_variant;
 				argv[3] = bdfarg;
+			} else if (dev == ivshmem_bdf && igb_bdf[0]) {
+				argv[2] = igb_bdf;
 			}
 
 			execve(path, argv, envp);
@@ -861,6 +883,8 @@ int main(int argc, char **argv)
 			selftests = atoi(argv[i] + 10);
 		else if (!strncmp(argv[i], "igb=", 4))
 			igb_variant = argv[i] + 4;
+		else if (!strncmp(argv[i], "p2p=", 4))
+			p2p = atoi(argv[i] + 4);
 	}
 
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
@@ -904,8 +928,11 @@ int main(int argc, char **argv)
 	rebind_cycles(cycles, open_every);
 	if (selftests) {
 		step("selftests");
-		if (igb_variant && (!only || !strcmp(only, "vfio_pci_driver_test")))
-			bind_igb();
+		if ((igb_variant && (!only || !strcmp(only, "vfio_pci_driver_test"))) ||
+		    (p2p && (!only || !strcmp(only, "vfio_pci_dmabuf_test"))))
+			bind_other("igb", 0x8086, 0x10c9, igb_bdf, sizeof(igb_bdf));
+		if (p2p && (!only || !strcmp(only, "vfio_pci_dmabuf_test")))
+			bind_other("ivshmem", 0x1af4, 0x1110, ivshmem_bdf, sizeof(ivshmem_bdf));
 		run_selftests(only);
 	}
 	drain_kmsg();
