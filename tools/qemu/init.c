@@ -928,10 +928,14 @@ int main(int argc, char **argv)
 	rebind_cycles(cycles, open_every);
 	if (selftests) {
 		step("selftests");
-		if ((igb_variant && (!only || !strcmp(only, "vfio_pci_driver_test"))) ||
-		    (p2p && (!only || !strcmp(only, "vfio_pci_dmabuf_test"))))
+		/* Each device only for a selftest that runs and uses it. */
+		if (only && strcmp(only, "vfio_pci_driver_test"))
+			igb_variant = NULL;
+		if (only && strcmp(only, "vfio_pci_dmabuf_test"))
+			p2p = 0;
+		if (igb_variant || p2p)
 			bind_other("igb", 0x8086, 0x10c9, igb_bdf, sizeof(igb_bdf));
-		if (p2p && (!only || !strcmp(only, "vfio_pci_dmabuf_test")))
+		if (p2p)
 			bind_other("ivshmem", 0x1af4, 0x1110, ivshmem_bdf, sizeof(ivshmem_bdf));
 		run_selftests(only);
 	}
