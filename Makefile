@@ -1,25 +1,36 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make			fetch the base, apply and build the series, write the
-#			mails to out/ (KERNEL=/path/to/linux [BASE=rev] to use
-#			your own git tree, APPLY_UPSTREAM=1 to put
-#			upstream/series below the series there; VERSION=n
-#			for "PATCH vn";
-#			AUTHOR="Name <addr>" for the sender)
-# make check		the proof: every check in tools/checks/, TAP output
-#			(KERNEL=... [BASE=...]: the checks that need only a
-#			kernel tree, on yours)
-# make tree		base + series as git commits, for editing
-# make export		those commits back to patches/ and series
-# make results		put the last measurements into the cover letter,
-#			Kconfig.patch-notes and TESTING
-# make sweep N=1000	a large Kconfig randconfig sweep
+# make                  fetch the base, apply and build the series, write
+#                       the mails to out/ (standalone patches: out/standalone/)
+# make check            the proof: every check of tools/checks/, TAP, then
+#                       "N passed, N failed, N skipped" (what each check
+#                       proves: tools/check --list)
+# make tree             base + series as git commits, for editing
+# make export           those commits back to patches/ and series
+# make results          the tables of the last full make check into
+#                       TESTING, Kconfig.patch-notes and the cover letter
+# make sweep N=1000     a large Kconfig randconfig sweep
+# make help             this text
 #
-# In the environment: P2PDMA_CACHE=dir (default ~/.cache/p2pdma-series),
-# P2PDMA_JOBS=n job slots shared by every build and boot of make check
-# (default: the number of CPUs), P2PDMA_LIMIT_SCALE=p every check's time
-# limit (three times its cold time in tools/settings, plus ten minutes)
-# scaled to p percent.
+# On make's command line:
+#   KERNEL=/path/to/linux [BASE=rev]
+#                       your git tree instead of the Debian base, only
+#                       read: for make, make tree, and make check's
+#                       checks that need only a kernel tree
+#   APPLY_UPSTREAM=1    with KERNEL=: upstream/series below the series,
+#                       for a tree that lacks the upstream commits
+#   AUTHOR="Name <addr>" the sender of the mails (default: git's identity)
+#   VERSION=n           "[PATCH vn]" mails
+#   CHECKS=PATTERN      make check: only the checks whose name matches
+#   FORCE=1             make tree: replace a branch with unexported commits
+#
+# In the environment:
+#   P2PDMA_CACHE=dir    the cache (default ~/.cache/p2pdma-series)
+#   P2PDMA_JOBS=n       job slots shared by every build and boot of make
+#                       check (default: the number of CPUs)
+#   P2PDMA_LIMIT_SCALE=p every check's time limit (three times its cold
+#                       time in tools/settings, plus ten minutes), scaled
+#                       to p percent
 
 KERNEL ?=
 BASE ?=
@@ -45,4 +56,7 @@ results:
 sweep:
 	@tools/sweep all $(N)
 
-.PHONY: all check tree export results sweep
+help:
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile
+
+.PHONY: all check tree export results sweep help
