@@ -166,6 +166,15 @@ splice_cover()
 	mv "$new.spliced" "$new"
 }
 
+# need_groups GROUP...: need_pkgs for the packages of those groups of
+# tools/packages.
+need_groups()
+{
+	local p
+	p=$(pkgs "$@")
+	need_pkgs $p
+}
+
 # need_pkgs PKG...: install missing Debian packages when root, else stop
 # with the one command that would.
 need_pkgs()
