@@ -2,7 +2,7 @@
 #
 # make                  fetch the base, apply and build the series, write
 #                       the mails to out/ (standalone patches: out/standalone/)
-# make check            the proof: every check of tools/checks/, TAP, then
+# make check            the proof: every check of tools/checks/, KTAP, then
 #                       "N passed, N failed, N skipped" (what each check
 #                       proves: tools/check --list)
 # make tree             base + series as git commits, for editing
