@@ -6,78 +6,49 @@ QEMU_DIR=$TOP/tools/qemu
 QEMU_TREE=$TREES/qemu		# one worktree for base and series builds
 QEMU_LOCK=$TREES/qemu.lock
 
-# The kernels.  Each one is built from the base and from the series with
-# the same fragments: the kernel's own tiny configs, then these files of
-# tools/qemu/ in this order, resolved with allnoconfig.
-#
-#   a  i386, no ZONE_DEVICE, vfio-pci (modules, as everywhere), no-IOMMU mode
-#   b  x86_64, ZONE_DEVICE + PCI_P2PDMA, vfio-pci, intel-iommu, iommufd
-#   c  x86_64 without ZONE_DEVICE, vfio-pci, intel-iommu, iommufd
-#   d  (b) with KASAN, PROVE_LOCKING, PROVE_RCU and kmemleak
-#   e  (b) without DMABUF_HEAPS: vfio-pci and PCI_P2PDMA with no other
-#      DMA_SHARED_BUFFER user, so no DMABUF export on either side -- the
-#      configuration the standalone patch in standalone/ fixes; only
-#      configured, not built (building it would cost two more kernels)
-#   n  x86_64 with neither vfio nor PCI_P2PDMA, (c) otherwise; size only
-QEMU_KERNELS="a b c d n"
-QEMU_CONFIG_KERNELS="e"
-QEMU_BOOT_KERNELS=${P2PDMA_QEMU_KERNELS:-a b c d}
-# Kernels whose base side is built and booted only when their series side
-# fails in 91-qemu-run, to tell whether the base fails the same way: (d),
-# which is there for its sanitizers on the series' code.  The base rows of
-# the others are part of what the tables compare (the stub against the
-# real provider set-up, the selftests of both sides, the sizes).
-QEMU_BASE_ON_DEMAND="d"
-base_on_demand() { case " $QEMU_BASE_ON_DEMAND " in *" $1 "*) return 0 ;; esac; return 1; }
-
-kernel_arch()
+# The kernels, their use, fragments, /init arguments, titles and
+# expectations: tools/qemu/kernels, one line each.
+# kernel_field KERNEL FIELD: that field of KERNEL's line, "" when it has
+# none (no such kernel, or an empty field).
+kernel_field()
 {
-	case $1 in
-	a) echo i386 ;;
-	*) echo x86_64 ;;
-	esac
+	awk -F'|' -v k="$1" -v f="$2" '
+		function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+		/^#/ || NF < 2 { next }
+		!head { for (i = 1; i <= NF; i++) col[trim($i)] = i; head = 1; next }
+		trim($1) == k && (f in col) { print trim($col[f]); exit }' "$QEMU_DIR/kernels"
 }
-
+# kernels_for USE...: the kernels of those uses, in the file's order.
+kernels_for()
+{
+	awk -F'|' -v uses=" $* " '
+		/^#/ || NF < 2 { next }
+		!head { head = 1; next }
+		{ u = $3; gsub(/[ \t]/, "", u); k = $1; gsub(/[ \t]/, "", k) }
+		index(uses, " " u " ") { printf "%s%s", sep, k; sep = " " }
+		END { print "" }' "$QEMU_DIR/kernels"
+}
+QEMU_KERNELS=$(kernels_for boot boot-series size)
+QEMU_CONFIG_KERNELS=$(kernels_for config)
+QEMU_BOOT_KERNELS=${P2PDMA_QEMU_KERNELS:-$(kernels_for boot boot-series)}
+QEMU_BASE_ON_DEMAND=$(kernels_for boot-series)
+base_on_demand() { case " $QEMU_BASE_ON_DEMAND " in *" $1 "*) return 0 ;; esac; return 1; }
+kernel_arch() { kernel_field "$1" arch; }
+kernel_title() { kernel_field "$1" title; }
+kernel_init_args() { kernel_field "$1" init; }
 kernel_fragments()
 {
-	case $1 in
-	a) echo common vfio i386 ;;
-	b) echo common x86_64 vfio vfio-iommu p2pdma ;;
-	c) echo common x86_64 vfio vfio-iommu ;;
-	d) echo common x86_64 vfio vfio-iommu p2pdma debug ;;
-	e) echo common x86_64 vfio vfio-iommu p2pdma no-dmabuf-heaps ;;
-	n) echo common x86_64 ;;
-	*) die "no kernel '$1'" ;;
-	esac
+	local f
+	f=$(kernel_field "$1" fragments)
+	[ -n "$f" ] || die "no kernel '$1' in tools/qemu/kernels"
+	echo "$f"
 }
-
-kernel_title()
-{
-	case $1 in
-	a) echo "(a) i386 vfio, no ZONE_DEVICE" ;;
-	b) echo "(b) x86_64 PCI_P2PDMA vfio" ;;
-	c) echo "(c) x86_64 vfio, no ZONE_DEVICE" ;;
-	d) echo "(d) (b)+KASAN,lockdep,kmemleak" ;;
-	e) echo "(e) (b) w/o other dma-buf user" ;;
-	n) echo "(n) x86_64 without vfio, P2PDMA" ;;
-	esac
-}
-
-# kernel_expect KERNEL SIDE: symbols the resolved .config must have (SYM=y)
-# or lack (!SYM), on top of every line of the fragments.  The base has no
-# PCI_P2PDMA_CORE; with the series, tools/qemu/kernel also holds the
-# .config against tools/rules, which sets it wherever VFIO_PCI_CORE is.
+# kernel_expect KERNEL SIDE: the expect field; the base has no
+# PCI_P2PDMA_CORE.
 kernel_expect()
 {
-	local all=
-	case $1 in
-	a) all="VFIO_PCI=m VFIO_PCI_CORE=m VFIO_NOIOMMU=y !64BIT !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF" ;;
-	b|d) all="VFIO_PCI=m VFIO_PCI_CORE=m ZONE_DEVICE=y PCI_P2PDMA=y INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y DMA_SHARED_BUFFER=y VFIO_PCI_DMABUF=y"
-	   [ "$1" = d ] && all="$all KASAN=y PROVE_LOCKING=y PROVE_RCU=y DEBUG_KMEMLEAK=y" ;;
-	c) all="VFIO_PCI=m VFIO_PCI_CORE=m INTEL_IOMMU=y IOMMUFD=y VFIO_DEVICE_CDEV=y !ZONE_DEVICE !PCI_P2PDMA !VFIO_PCI_DMABUF" ;;
-	e) all="VFIO_PCI=m VFIO_PCI_CORE=m ZONE_DEVICE=y PCI_P2PDMA=y !DMABUF_HEAPS !DMA_SHARED_BUFFER !VFIO_PCI_DMABUF" ;;
-	n) all="!VFIO !VFIO_PCI !PCI_P2PDMA !PCI_P2PDMA_CORE !ZONE_DEVICE !DMA_SHARED_BUFFER" ;;
-	esac
+	local all
+	all=$(kernel_field "$1" expect)
 	if [ "$2" = base ]; then echo $all '!PCI_P2PDMA_CORE'; else echo $all; fi
 }
 
@@ -118,25 +89,6 @@ kernel_seed()
 		# Built after its series side, when that failed.
 		kernel_out "$1" series
 	fi
-}
-
-# Arguments for /init (tools/qemu/init.c).  The VFIO selftests take more
-# than three minutes per boot on the KASAN/lockdep kernel under TCG, and
-# the series changes nothing most of them exercise (they never rebind the
-# device): they run on (b) and (c); (d) runs only the DMA_BUF test.
-# vfio_pci_driver_test on igb (igb=VARIANT, see tools/qemu/run) runs on
-# (b) only and in one IOMMU mode: each of its cases maps and pins 1 GiB,
-# about 6 s under TCG, so that all five modes take 260 s per boot; what it
-# exercises besides binding the device, the series does not change.
-#
-# p2p=1: vfio_pci_dmabuf_test exports ivshmem's RAM BAR and igb copies
-# through the DMABUF, on the kernels with the export on both sides.
-kernel_init_args()
-{
-	case $1 in
-	b) echo igb=iommufd p2p=1 ;;
-	d) echo selftests=vfio_pci_dmabuf_test p2p=1 ;;
-	esac
 }
 
 side_rev()
