@@ -9,24 +9,23 @@ QEMU_LOCK=$TREES/qemu.lock
 # The kernels, their use, fragments, /init arguments, titles and
 # expectations: tools/qemu/kernels, one line each.
 # kernel_field KERNEL FIELD: that field of KERNEL's line, "" when it has
-# none (no such kernel, or an empty field).
+# none (no such kernel, or an empty field); KERNEL "*": "K VALUE" for each
+# kernel, in the file's order.
 kernel_field()
 {
 	awk -F'|' -v k="$1" -v f="$2" '
 		function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 		/^#/ || NF < 2 { next }
 		!head { for (i = 1; i <= NF; i++) col[trim($i)] = i; head = 1; next }
-		trim($1) == k && (f in col) { print trim($col[f]); exit }' "$QEMU_DIR/kernels"
+		!(f in col) { exit }
+		k == "*" { print trim($1), trim($col[f]); next }
+		trim($1) == k { print trim($col[f]); exit }' "$QEMU_DIR/kernels"
 }
 # kernels_for USE...: the kernels of those uses, in the file's order.
 kernels_for()
 {
-	awk -F'|' -v uses=" $* " '
-		/^#/ || NF < 2 { next }
-		!head { head = 1; next }
-		{ u = $3; gsub(/[ \t]/, "", u); k = $1; gsub(/[ \t]/, "", k) }
-		index(uses, " " u " ") { printf "%s%s", sep, k; sep = " " }
-		END { print "" }' "$QEMU_DIR/kernels"
+	kernel_field '*' use | awk -v uses=" $* " 'index(uses, " " $2 " ") { printf "%s%s", sep, $1; sep = " " }
+		END { print "" }'
 }
 QEMU_KERNELS=$(kernels_for boot boot-series size)
 QEMU_CONFIG_KERNELS=$(kernels_for config)
