@@ -23,6 +23,7 @@
 #   VERSION=n           "[PATCH vn]" mails
 #   CHECKS=PATTERN      make check: only the checks whose name matches
 #   FORCE=1             make tree: replace a branch with unexported commits
+#   (Only there: the same names in the environment are ignored.)
 #
 # In the environment:
 #   P2PDMA_CACHE=dir    the cache (default ~/.cache/p2pdma-series)
@@ -31,6 +32,11 @@
 #   P2PDMA_LIMIT_SCALE=p every check's time limit (three times its cold
 #                       time in tools/settings, plus ten minutes), scaled
 #                       to p percent
+
+# Generic names count only on make's command line: one inherited from the
+# environment is dropped, for make and for the tools it runs.
+GENERIC := KERNEL BASE APPLY_UPSTREAM AUTHOR VERSION CHECKS FORCE N
+$(foreach v,$(GENERIC),$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
 
 KERNEL ?=
 BASE ?=

@@ -19,7 +19,7 @@ BUILDS=$CACHE/build		# O= build directories, one per kernel
 RESULTS=$CACHE/results		# what the last run measured
 BASE_REF=refs/tags/p2pdma-base	# Debian's 7.3.4 + upstream/series
 DEBIAN_REF=refs/heads/debian	# Debian's 7.3.4 as imported
-SERIES_BRANCH=${SERIES_BRANCH:-p2pdma-core}
+P2PDMA_SERIES_BRANCH=${P2PDMA_SERIES_BRANCH:-p2pdma-core}
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
@@ -318,7 +318,7 @@ _series_tree()
 	   [ -n "$(git -C "$wt" status --porcelain --untracked-files=no)" ]; then
 		# The hash is recorded only once the series applied.
 		git --git-dir="$BASE_REPO" config --unset branch.p2pdma-check.p2pdma-hash 2>/dev/null || true
-		WORKTREE=$wt SERIES_BRANCH=p2pdma-check FORCE=1 "$TOP/tools/apply" >/dev/null ||
+		P2PDMA_WORKTREE=$wt P2PDMA_SERIES_BRANCH=p2pdma-check FORCE=1 "$TOP/tools/apply" >/dev/null ||
 			die "the series does not apply; see above"
 		git --git-dir="$BASE_REPO" config branch.p2pdma-check.p2pdma-hash "$h"
 	fi
