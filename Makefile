@@ -7,8 +7,8 @@
 #                       proves: tools/check --list)
 # make tree             base + series as git commits, for editing
 # make export           those commits back to patches/ and series
-# make results          the tables of the last full make check into
-#                       TESTING, Kconfig.patch-notes and the cover letter
+# make results          accept the tables of the last full make check:
+#                       tools/golden/, TESTING and the cover's summary
 # make sweep N=1000     a large Kconfig randconfig sweep
 # make help             this text
 #
@@ -57,7 +57,7 @@ export:
 	@tools/export
 
 results:
-	@tools/results
+	@tools/report accept
 
 sweep:
 	@tools/sweep all $(N)

@@ -356,15 +356,20 @@ count_lines() { printf '%s' "$1" | grep -c . || true; }
 
 # kbuild TREE OUT ARCH [make arguments...]: make with the harness's
 # compilers (ccache, cross compilers for arm and arm64) and an O= directory.
+# cross_compile ARCH: its CROSS_COMPILE prefix ("" for x86_64 and i386).
+cross_compile()
+{
+	case $1 in
+	arm)	echo arm-linux-gnueabihf- ;;
+	arm64)	echo aarch64-linux-gnu- ;;
+	s390)	echo s390x-linux-gnu- ;;
+	esac
+}
 kbuild()
 {
-	local tree=$1 out=$2 arch=$3 cross=
+	local tree=$1 out=$2 arch=$3 cross
 	shift 3
-	case $arch in
-	arm)	cross=arm-linux-gnueabihf- ;;
-	arm64)	cross=aarch64-linux-gnu- ;;
-	s390)	cross=s390x-linux-gnu- ;;
-	esac
+	cross=$(cross_compile "$arch")
 	mkdir -p "$out"
 	(
 		# (For ccache, a boolean variable set to anything, 0 included,
@@ -509,8 +514,37 @@ pmake()
 	fi
 }
 
-# Where checks leave what they measured, for tools/results to put into the
-# cover letter and Kconfig.patch-notes.
+# Where checks leave their logs.
 result_file() { mkdir -p "$RESULTS"; echo "$RESULTS/$1"; }
+# Records, the tables a check measured (tools/report says what becomes of
+# them): "record NAME COLUMN..." starts $RESULTS/records/NAME.tsv with its
+# column names, "row NAME VALUE..." adds a row, fields joined by tabs.  A
+# column named @... holds a figure of this run only (a time, a seed).
+# NAME.run says which run of tools/check wrote it (P2PDMA_RUN, "-" when
+# the check ran alone).
+record()
+{
+	mkdir -p "$RESULTS/records"
+	(IFS=$'\t'; printf '%s\n' "${*:2}") >"$RESULTS/records/$1.tsv"
+	printf '%s\n' "${P2PDMA_RUN:--}" >"$RESULTS/records/$1.run"
+}
+row()
+{
+	local f=$RESULTS/records/$1.tsv v cols
+	shift
+	for v in "$@"; do
+		case $v in *$'\t'*|*$'\n'*) die "row $(basename "$f" .tsv): a tab or newline in '$v'" ;; esac
+	done
+	cols=$(head -n 1 "$f" | awk -F'\t' '{ print NF }')
+	[ "$#" = "$cols" ] || die "row $(basename "$f" .tsv): $# values for $cols columns: $*"
+	(IFS=$'\t'; printf '%s\n' "$*") >>"$f"
+}
+# show NAME: the record as a table, in the log.
+show()
+{
+	local t
+	t=$(python3 "$TOP/tools/report" show "$RESULTS/records/$1.tsv")
+	printf '%s\n' "$t" | note
+}
 
 mkdir -p "$CACHE" "$TREES" "$BUILDS"
