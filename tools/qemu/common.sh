@@ -79,9 +79,9 @@ kernel_seed()
 	if [ "$(side_tag "$2")" = series-patched ]; then
 		P2PDMA_QEMU_SERIES_PATCH= kernel_out "$1" series
 	elif [ "$1" = n ]; then
-		# (c) of the same side: what (n) drops touches few objects,
+		# (a) of the same side: what (n) drops touches few objects,
 		# while the series touches every includer of pci.h.
-		kernel_out c "$2"
+		kernel_out a "$2"
 	elif [ "$2" = series ]; then
 		kernel_out "$1" base
 	elif base_on_demand "$1"; then
