@@ -546,5 +546,23 @@ show()
 	t=$(python3 "$TOP/tools/report" show "$RESULTS/records/$1.tsv")
 	printf '%s\n' "$t" | note
 }
+# report_results PREFIX COMMAND: the results tools/report COMMAND prints
+# ("ok ...", "not ok ... # why", a diff indented), each named PREFIX:
+# ...; another line, or an exit status without a failed result, fails.
+report_results()
+{
+	local out rc=0 line before=$NFAILED
+	out=$(python3 "$TOP/tools/report" "$2" 2>&1) || rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"")		;;
+		"ok "*)		ok "$1: ${line#ok }" ;;
+		"not ok "*)	line=${line#not ok }; fail "$1: ${line%% # *}" "${line#* # }" ;;
+		" "*)		echo "#$line" ;;
+		*)		fail "$1: tools/report $2" "$line" ;;
+		esac
+	done <<<"$out"
+	[ "$rc" = 0 ] || [ "$NFAILED" != "$before" ] || fail "$1: tools/report $2" "exit status $rc"
+}
 
 mkdir -p "$CACHE" "$TREES" "$BUILDS"
