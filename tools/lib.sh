@@ -354,8 +354,6 @@ unmet_syms()
 # count_lines TEXT: how many non-empty lines TEXT has.
 count_lines() { printf '%s' "$1" | grep -c . || true; }
 
-# kbuild TREE OUT ARCH [make arguments...]: make with the harness's
-# compilers (ccache, cross compilers for arm and arm64) and an O= directory.
 # cross_compile ARCH: its CROSS_COMPILE prefix ("" for x86_64 and i386).
 cross_compile()
 {
@@ -365,6 +363,9 @@ cross_compile()
 	s390)	echo s390x-linux-gnu- ;;
 	esac
 }
+# kbuild TREE OUT ARCH [make arguments...]: make with the harness's
+# compilers (ccache, cross compilers for arm, arm64 and s390) and an O=
+# directory.
 kbuild()
 {
 	local tree=$1 out=$2 arch=$3 cross
@@ -522,22 +523,25 @@ result_file() { mkdir -p "$RESULTS"; echo "$RESULTS/$1"; }
 # column named @... holds a figure of this run only (a time, a seed).
 # NAME.run says which run of tools/check wrote it (P2PDMA_RUN, "-" when
 # the check ran alone).
+declare -A RECORD_COLS=()
 record()
 {
 	mkdir -p "$RESULTS/records"
 	(IFS=$'\t'; printf '%s\n' "${*:2}") >"$RESULTS/records/$1.tsv"
 	printf '%s\n' "${P2PDMA_RUN:--}" >"$RESULTS/records/$1.run"
+	RECORD_COLS[$1]=$(($# - 1))
 }
 row()
 {
-	local f=$RESULTS/records/$1.tsv v cols
+	local name=$1 v cols
 	shift
 	for v in "$@"; do
-		case $v in *$'\t'*|*$'\n'*) die "row $(basename "$f" .tsv): a tab or newline in '$v'" ;; esac
+		case $v in *$'\t'*|*$'\n'*) die "row $name: a tab or newline in '$v'" ;; esac
 	done
-	cols=$(head -n 1 "$f" | awk -F'\t' '{ print NF }')
-	[ "$#" = "$cols" ] || die "row $(basename "$f" .tsv): $# values for $cols columns: $*"
-	(IFS=$'\t'; printf '%s\n' "$*") >>"$f"
+	cols=${RECORD_COLS[$name]:-}
+	[ -n "$cols" ] || die "row $name: no 'record $name' before it"
+	[ "$#" = "$cols" ] || die "row $name: $# values for $cols columns: $*"
+	(IFS=$'\t'; printf '%s\n' "$*") >>"$RESULTS/records/$name.tsv"
 }
 # show NAME: the record as a table, in the log.
 show()
