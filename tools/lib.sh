@@ -363,6 +363,30 @@ cross_compile()
 	s390)	echo s390x-linux-gnu- ;;
 	esac
 }
+# kconfig_key TREE ARCH [FILE...]: what a configuration of TREE for ARCH
+# depends on, hashed: the tree's commit and changes to tracked files, the
+# tools Kconfig asks (compiler, assembler, linker, pahole, Rust), the
+# calling script, this file and FILE...  The checks that configure the
+# most (tools/sweep, 50-kconfig) keep what they got under it and use it
+# again, as ccache keeps objects.  Fails when TREE is not the top of a
+# git tree with a commit: then nothing is kept.
+kconfig_key()
+{
+	local tree=$1 arch=$2 cross head top t
+	shift 2
+	cross=$(cross_compile "$arch")
+	top=$(git -C "$tree" rev-parse --show-toplevel 2>/dev/null) && [ "$top" -ef "$tree" ] &&
+		head=$(git -C "$tree" rev-parse HEAD 2>/dev/null) || return
+	{
+		echo "$arch $head"
+		git -C "$tree" diff HEAD
+		cat "$0" "$TOP/tools/lib.sh" "$@"
+		for t in "${cross}gcc" "${cross}as" "${cross}ld" gcc pahole rustc bindgen; do
+			{ command -v "$t" >/dev/null && "$t" --version | head -n 1; } || echo "no $t"
+		done
+	} | sha256sum | cut -c1-32
+}
+
 # kbuild TREE OUT ARCH [make arguments...]: make with the harness's
 # compilers (ccache, cross compilers for arm, arm64 and s390) and an O=
 # directory.
