@@ -402,7 +402,7 @@ kbuild()
 		[ "${P2PDMA_CCACHE_DEPEND:-}" != 1 ] || export CCACHE_DEPEND=1
 		export CCACHE_BASEDIR=$CACHE
 		# Only configuration targets (allmodconfig, randconfig, ...):
-		# kconfig is one process, in the configuration slot.
+		# kconfig is one process, in the configuration slot (conf_make).
 		local a run=pmake
 		for a in "$@"; do
 			case $a in -*|*=*) ;; *config) run=conf_make ;; *) run=pmake; break ;; esac
@@ -460,10 +460,10 @@ allmod_build()
 # build and every QEMU boot of the run holds a slot while it runs, and
 # make takes the slots of its further jobs from the same pipe, so that
 # checks running side by side never run more compilers than there are
-# CPUs.  Configuring a kernel (kconfig: one process, seconds) takes the
-# one configuration slot instead (P2PDMA_CONF_FIFO), so that it does not
-# wait behind a build that holds the job slots for minutes; configurations
-# run one at a time, beside the builds.  A tool run on its own, outside
+# CPUs.  Configuring a kernel for a build (kconfig: one process, seconds)
+# takes the one configuration slot instead (P2PDMA_CONF_FIFO), so that it
+# does not wait behind a build that holds the job slots for minutes; those
+# configurations run one at a time, beside the builds (see conf_make).  A tool run on its own, outside
 # tools/check, gives make -j$(nproc) as before.
 jobs_open()
 {
@@ -526,8 +526,18 @@ _slot()
 	return $_slot_rc
 }
 # conf_make ARGS...: make of configuration targets, in the configuration
-# slot of the run.
-conf_make() { MAKEFLAGS= with_conf_slot make "$@"; }
+# slot of the run.  With CONF_IN_JOB_SLOT=1, in a job slot: the sweep and
+# 50-kconfig configure for minutes in a row, and in the configuration
+# slot they would run a third process beside two builds and keep the
+# builds' own configurations waiting.
+conf_make()
+{
+	if [ "${CONF_IN_JOB_SLOT:-}" = 1 ]; then
+		MAKEFLAGS= with_slot make "$@"
+	else
+		MAKEFLAGS= with_conf_slot make "$@"
+	fi
+}
 # pmake ARGS...: make in the run's slots, or with -j$(nproc) outside a run.
 pmake()
 {
