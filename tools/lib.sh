@@ -114,6 +114,13 @@ route()
 	echo "$r"
 }
 
+# whole_checkout DIR: check all of DIR out when it is a sparse checkout.
+whole_checkout()
+{
+	[ "$(git -C "$1" config --bool core.sparseCheckout)" != true ] ||
+		git -C "$1" sparse-checkout disable >&2
+}
+
 # sparse_worktree GITDIR DIR REV PATH...: a worktree of the repository
 # GITDIR at DIR, detached at REV, with only PATH... checked out.
 sparse_worktree()
@@ -463,8 +470,8 @@ allmod_build()
 # CPUs.  Configuring a kernel for a build (kconfig: one process, seconds)
 # takes the one configuration slot instead (P2PDMA_CONF_FIFO), so that it
 # does not wait behind a build that holds the job slots for minutes; those
-# configurations run one at a time, beside the builds (see conf_make).  A tool run on its own, outside
-# tools/check, gives make -j$(nproc) as before.
+# configurations run one at a time, beside the builds (see conf_make).  A
+# tool run on its own, outside tools/check, gives make -j$(nproc) as before.
 jobs_open()
 {
 	local n=${P2PDMA_JOBS:-$(nproc)}
