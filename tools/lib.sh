@@ -26,17 +26,8 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
 # Worktree checkouts give headers fresh timestamps; without this ccache
 # would fall back from direct mode to running the preprocessor.
 export CCACHE_SLOPPINESS=include_file_mtime,include_file_ctime,time_macros
-# The hash of a header that no checkout touched is reused across objects
-# and runs (keyed by inode, size and times) instead of being computed for
-# every object that includes it.
+# A header no checkout touched is hashed once, not for every object.
 export CCACHE_INODECACHE=1
-# P2PDMA_CCACHE_DEPEND=1 before kbuild: ccache's depend mode, for builds
-# that are made once per configuration and then kept up to date in their
-# own build directory (the QEMU kernels, the cross builds, the randconfig
-# builds of the day).  A miss then costs the
-# compile alone, without a preprocessor run for the hash, which here adds
-# a third to the CPU time of a cold build.  The allmodconfig walk of
-# 30-build picks the mode per step (see there).
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=p2pdma KBUILD_BUILD_HOST=series
 export LC_ALL=C
@@ -173,14 +164,8 @@ splice_cover()
 	mv "$new.spliced" "$new"
 }
 
-# need_groups GROUP...: need_pkgs for the packages of those groups of
-# tools/packages.
-need_groups()
-{
-	local p
-	p=$(pkgs "$@")
-	need_pkgs $p
-}
+# need_groups GROUP...: need_pkgs for those groups of tools/packages.
+need_groups() { local p; p=$(pkgs "$@"); need_pkgs $p; }
 
 # need_pkgs PKG...: install missing Debian packages when root, else stop
 # with the one command that would.
@@ -371,12 +356,10 @@ cross_compile()
 	esac
 }
 # kconfig_key TREE ARCH [FILE...]: what a configuration of TREE for ARCH
-# depends on, hashed: the tree's commit and changes to tracked files, the
-# tools Kconfig asks (compiler, assembler, linker, pahole, Rust), the
-# calling script, this file and FILE...  The checks that configure the
-# most (tools/sweep, 50-kconfig) keep what they got under it and use it
-# again, as ccache keeps objects.  Fails when TREE is not the top of a
-# git tree with a commit: then nothing is kept.
+# depends on, hashed: the tree's commit and changes, the tools Kconfig
+# asks (compiler, assembler, linker, pahole, Rust), the calling script,
+# this file and FILE...; tools/sweep and 50-kconfig keep what they got
+# under it.  Fails when TREE is not the top of a git tree with a commit.
 kconfig_key()
 {
 	local tree=$1 arch=$2 cross head top t
@@ -404,8 +387,11 @@ kbuild()
 	cross=$(cross_compile "$arch")
 	mkdir -p "$out"
 	(
-		# (For ccache, a boolean variable set to anything, 0 included,
-		# is true.)
+		# P2PDMA_CCACHE_DEPEND=1: ccache's depend mode, for builds kept
+		# up to date in a directory of their own (QEMU kernels, cross
+		# and randconfig builds): a miss costs the compile alone, with
+		# no preprocessor run for the hash (a third of a cold build's
+		# CPU time).  30-build picks the mode per step.
 		[ "${P2PDMA_CCACHE_DEPEND:-}" != 1 ] || export CCACHE_DEPEND=1
 		export CCACHE_BASEDIR=$CACHE
 		# Only configuration targets (allmodconfig, randconfig, ...):
@@ -461,17 +447,14 @@ allmod_build()
 	kbuild "$tree" "$out" "$arch" W=1 $ALLMOD_DIRS $objs
 }
 
-# Job slots.  tools/check opens one GNU make jobserver for the whole run:
-# a pipe holding one token per CPU (P2PDMA_JOBS, default nproc), its file
-# descriptor in P2PDMA_JOBS_FD and its name in P2PDMA_JOBS_FIFO.  Every
-# build and every QEMU boot of the run holds a slot while it runs, and
-# make takes the slots of its further jobs from the same pipe, so that
-# checks running side by side never run more compilers than there are
-# CPUs.  Configuring a kernel for a build (kconfig: one process, seconds)
-# takes the one configuration slot instead (P2PDMA_CONF_FIFO), so that it
-# does not wait behind a build that holds the job slots for minutes; those
-# configurations run one at a time, beside the builds (see conf_make).  A
-# tool run on its own, outside tools/check, gives make -j$(nproc) as before.
+# Job slots.  tools/check opens one GNU make jobserver for the run: a
+# pipe of one token per CPU (P2PDMA_JOBS, default nproc; P2PDMA_JOBS_FD,
+# P2PDMA_JOBS_FIFO).  Every build and QEMU boot holds a slot, and make
+# takes its further jobs' slots from the same pipe: checks side by side
+# never run more compilers than there are CPUs.  Configuring for a build
+# (one process, seconds) takes the one configuration slot instead
+# (P2PDMA_CONF_FIFO, conf_make), not to wait behind a build for minutes.
+# Outside tools/check, make runs with -j$(nproc).
 jobs_open()
 {
 	local n=${P2PDMA_JOBS:-$(nproc)}
