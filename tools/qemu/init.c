@@ -17,8 +17,8 @@
  * Facts (the host knows what each kernel should have):
  *   F_DMABUF   VFIO_DEVICE_FEATURE_DMA_BUF is supported (PROBE|GET)
  *   F_EXPORT   BAR0 was exported as a DMABUF (an fd) and, with iommufd,
- *              mapped into an IOAS from that fd (IOMMU_IOAS_MAP_FILE), and
- *              edu's DMA engine read BAR0 through that mapping
+ *              mapped into an IOAS from that fd (IOMMU_IOAS_MAP_FILE); the
+ *              data path through it is vfio_pci_dmabuf_test's (p2p=1)
  *   F_P2PCORE  every bind added pci_p2pdma_release, every unbind ran it:
  *              pcim_p2pdma_init() is real code, not the stub
  *
@@ -522,106 +522,13 @@ fail:
 	return -1;
 }
 
-/* Read-modify-write PCI_COMMAND through the VFIO config region. */
-static int set_bus_master(struct vdev *v)
-{
-	struct vfio_region_info reg = { .argsz = sizeof(reg) };
-	unsigned short cmd;
-
-	reg.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	if (ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		return -1;
-	if (syscall(__NR_pread64, v->fd, &cmd, 2, reg.offset + 4) != 2)
-		return -1;
-	cmd |= 0x4;	/* PCI_COMMAND_MASTER */
-	if (syscall(__NR_pwrite64, v->fd, &cmd, 2, reg.offset + 4) != 2)
-		return -1;
-	return 0;
-}
-
-/* One edu DMA transfer of 4 bytes between an IOVA and its buffer at 0x40000. */
-static int edu_dma(volatile unsigned int *bar, unsigned int iova, int to_pci)
-{
-	int i;
-
-	bar[0x80 / 4] = to_pci ? 0x40000 : iova;	/* source */
-	bar[0x88 / 4] = to_pci ? iova : 0x40000;	/* destination */
-	bar[0x90 / 4] = 4;				/* count */
-	bar[0x98 / 4] = 1 | (to_pci ? 2 : 0);		/* start, direction */
-	for (i = 0; i < 300 && (bar[0x98 / 4] & 1); i++)
-		msleep(10);
-	return bar[0x98 / 4] & 1 ? -1 : 0;
-}
-
-/*
- * Peer-to-peer through the exported BAR: with BAR0 mapped into the IOAS at
- * P2P_IOVA from its DMABUF, let edu's DMA engine read its own ID register
- * at that IOVA, through the (emulated) IOMMU, and write it to a page of
- * ours mapped at MEM_IOVA.  edu only decodes 28-bit DMA addresses.
- */
+/* Where the DMABUF of BAR0 is mapped into the IOAS. */
 #define P2P_IOVA	0x100000u
-#define MEM_IOVA	0x200000u
-
-static int edu_p2p_dma(struct vdev *v)
-{
-	struct vfio_region_info reg = { .argsz = sizeof(reg) };
-	struct iommu_ioas_map map = { .size = sizeof(map) };
-	struct iommu_ioas_unmap unmap = { .size = sizeof(unmap) };
-	volatile unsigned int *bar;
-	volatile unsigned int *mem;
-	unsigned int got;
-	int ret = -1;
-
-	reg.index = VFIO_PCI_BAR0_REGION_INDEX;
-	if (ioctl(v->fd, VFIO_DEVICE_GET_REGION_INFO, &reg) || set_bus_master(v)) {
-		say("edu DMA: cannot enable bus mastering: errno %d", errno);
-		return -1;
-	}
-	bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, reg.offset);
-	mem = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (bar == MAP_FAILED || mem == MAP_FAILED) {
-		say("edu DMA: mmap: errno %d", errno);
-		return -1;
-	}
-	mem[0] = 0xdeadbeef;
-	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-		    IOMMU_IOAS_MAP_WRITEABLE;
-	map.ioas_id = v->ioas;
-	map.user_va = (unsigned long)mem;
-	map.length = 4096;
-	map.iova = MEM_IOVA;
-	if (ioctl(v->iommufd, IOMMU_IOAS_MAP, &map)) {
-		say("edu DMA: IOMMU_IOAS_MAP of a page: errno %d", errno);
-		goto out;
-	}
-	if (edu_dma(bar, P2P_IOVA, 0) || edu_dma(bar, MEM_IOVA, 1)) {
-		say("edu DMA: transfer did not complete");
-		goto out_unmap;
-	}
-	got = mem[0];
-	if (got != EDU_ID) {
-		say("edu DMA: read 0x%x through the DMABUF mapping, want 0x%x", got, EDU_ID);
-		goto out_unmap;
-	}
-	say("edu DMA: read its ID 0x%x from BAR0 through the DMABUF mapping at iova 0x%x",
-	    got, P2P_IOVA);
-	ret = 0;
-out_unmap:
-	unmap.ioas_id = v->ioas;
-	unmap.iova = MEM_IOVA;
-	unmap.length = 4096;
-	ioctl(v->iommufd, IOMMU_IOAS_UNMAP, &unmap);
-out:
-	munmap((void *)bar, 4096);
-	munmap((void *)mem, 4096);
-	return ret;
-}
 
 /*
  * VFIO_DEVICE_FEATURE_DMA_BUF: probe it; where it is supported, export the
- * first page of BAR0 and, with iommufd, map the DMABUF into the IOAS (and
- * the first time let edu DMA through that mapping).  Returns -1 when the
- * feature is supported but using it failed, else 0.
+ * first page of BAR0 and, with iommufd, map the DMABUF into the IOAS.
+ * Returns -1 when the feature is supported but using it failed, else 0.
  */
 static int dmabuf(struct vdev *v, int verbose)
 {
@@ -679,7 +586,7 @@ static int dmabuf(struct vdev *v, int verbose)
 		close(fd);
 		return -1;
 	}
-	ret = verbose ? edu_p2p_dma(v) : 0;
+	ret = 0;
 	unmap.ioas_id = v->ioas;
 	unmap.iova = P2P_IOVA;
 	unmap.length = 4096;
