@@ -165,7 +165,12 @@ splice_cover()
 }
 
 # need_groups GROUP...: need_pkgs for those groups of tools/packages.
-need_groups() { local p; p=$(pkgs "$@"); need_pkgs $p; }
+need_groups()
+{
+	local p
+	p=$(pkgs "$@")
+	need_pkgs $p
+}
 
 # need_pkgs PKG...: install missing Debian packages when root, else stop
 # with the one command that would.
