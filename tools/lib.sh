@@ -459,7 +459,8 @@ allmod_build()
 # never run more compilers than there are CPUs.  Configuring for a build
 # (one process, seconds) takes the one configuration slot instead
 # (P2PDMA_CONF_FIFO, conf_make), not to wait behind a build for minutes.
-# Outside tools/check, make runs with -j$(nproc).
+# Outside tools/check, make runs with -j$(nproc); tools/sweep opens a
+# jobserver of its own.
 jobs_open()
 {
 	local n=${P2PDMA_JOBS:-$(nproc)}
